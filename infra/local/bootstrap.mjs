@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Entry point of `npm start`, `npm test`, `npm run dev` and `npm run bench`.
+// It runs before the project's dependencies exist, so it is plain JavaScript using Node
+// built-ins only: it checks Node, installs node_modules when they are missing or stale
+// (package-lock.json changed), then hands over to infra/local/cli.ts through tsx.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(
+    `Diên Hồng needs Node.js 20.19 or newer; this is ${process.versions.node}. Install a newer Node.js and run the command again.`,
+  );
+  process.exit(1);
+}
+
+function lockHash() {
+  const lock = join(root, 'package-lock.json');
+  return existsSync(lock) ? createHash('sha256').update(readFileSync(lock)).digest('hex') : 'none';
+}
+
+function ensureNodeModules() {
+  const stamp = join(root, 'node_modules', '.dienhong-lock.sha256');
+  const wanted = lockHash();
+  const have = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
+  if (have === wanted && existsSync(join(root, 'node_modules', '.bin', 'tsx'))) return;
+  const args = existsSync(join(root, 'package-lock.json')) ? ['ci'] : ['install'];
+  console.log(`[setup] installing npm dependencies (npm ${args.join(' ')}) ...`);
+  const started = Date.now();
+  const result = spawnSync('npm', [...args, '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    console.error(
+      '[setup] npm could not install the dependencies (see above). Check that the npm registry is reachable and run the command again.',
+    );
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(stamp, wanted + '\n');
+  console.log(`[setup] npm dependencies ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+ensureNodeModules();
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(root, 'infra', 'local', 'cli.ts'), ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    // A terminal's Ctrl-C reaches the whole process group already; forward other senders' signals.
+    if (child.exitCode === null) child.kill(signal);
+  });
+}
+child.on('exit', (code, signal) => {
+  process.exit(code ?? (signal ? 128 : 1));
+});

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a whole number')
+  .min(0, 'expected 0-65535')
+  .max(65535, 'expected 0-65535');
+
+const optionalUrl = (protocols: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine(
+      (v) => {
+        if (v === undefined) return true;
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `expected a URL like ${example}` },
+    );
+
+const byteSize = z
+  .string()
+  .trim()
+  .regex(/^\d+(b|kb|mb)$/i, 'expected a size like 512kb or 1mb');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    PORT: port.default(8080),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    MONGODB_URI: optionalUrl(['mongodb:', 'mongodb+srv:'], 'mongodb://host:27017/dienhong'),
+    LIVEKIT_URL: optionalUrl(['ws:', 'wss:', 'http:', 'https:'], 'wss://livekit.example.gov.vn'),
+    LIVEKIT_API_KEY: z.string().trim().min(1).optional(),
+    LIVEKIT_API_SECRET: z.string().trim().min(32, 'expected at least 32 characters').optional(),
+    REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    LOG_PRETTY: z.enum(['true', 'false']).optional(),
+    BODY_LIMIT: byteSize.default('1mb'),
+    CORS_ORIGINS: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) =>
+        v
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
+      )
+      .refine((list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)), {
+        message: 'expected comma-separated origins like https://hop.example.gov.vn',
+      }),
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => v === undefined || /^(true|false|loopback|\d+)$/.test(v), {
+        message: 'expected true, false, loopback or a number of proxy hops',
+      }),
+    ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
+    REFRESH_TOKEN_TTL: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(90 * 86_400)
+      .default(7 * 86_400),
+    SEED: z.enum(['demo', 'none']).default('demo'),
+    CLIENT_DIST: z.string().trim().min(1).default('./dist/client'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
+    const set = lk.filter((v) => v !== undefined).length;
+    if (set !== 0 && set !== 3) {
+      for (const [i, name] of ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'].entries()) {
+        if (lk[i] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message:
+              'set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together, or none of them',
+          });
+        }
+      }
+    }
+  });
+
+/** The process configuration, parsed once from the environment at startup. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Unset: the embedded FerretDB is started. */
+  mongodbUri: string | undefined;
+  /** Unset: the embedded livekit-server is started. */
+  livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
+  redisUrl: string | undefined;
+  /** Unset: a secret is generated once and kept in DATA_DIR. */
+  jwtSecret: string | undefined;
+  logLevel: string;
+  logPretty: boolean;
+  bodyLimit: string;
+  corsOrigins: string[];
+  trustProxy: boolean | number | string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  seed: 'demo' | 'none';
+  clientDist: string;
+  shutdownTimeoutMs: number;
+}
+
+/** Thrown by {@link parseConfig} with every problem of the environment, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment into a {@link Config}. Reports every invalid variable at once.
+ * @throws ConfigError naming each invalid variable and the expected form.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const value = env[name];
+      const shown =
+        value === undefined
+          ? ''
+          : /SECRET|PASSWORD/.test(name)
+            ? ' (value hidden)'
+            : ` (got "${value}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  const trust = e.TRUST_PROXY;
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    mongodbUri: e.MONGODB_URI,
+    livekit:
+      e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+        ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
+        : undefined,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET,
+    logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_PRETTY === undefined ? process.stdout.isTTY : e.LOG_PRETTY === 'true',
+    bodyLimit: e.BODY_LIMIT.toLowerCase(),
+    corsOrigins: e.CORS_ORIGINS,
+    trustProxy:
+      trust === undefined || trust === 'false'
+        ? false
+        : trust === 'true'
+          ? true
+          : /^\d+$/.test(trust)
+            ? Number(trust)
+            : trust,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+    seed: e.SEED,
+    clientDist: e.CLIENT_DIST,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** Reads the process environment; the one place in server/ that touches process.env. */
+export function readProcessEnv(): Record<string, string | undefined> {
+  return process.env;
+}

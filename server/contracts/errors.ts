@@ -1,0 +1,43 @@
+/**
+ * Error codes the API answers with, in `{ "error": { "code", "message", "details" } }`.
+ * The client switches on the code to show a message in the user's language.
+ */
+export const errorCodes = [
+  'bad_request',
+  'validation_failed',
+  'malformed_json',
+  'unauthenticated',
+  'invalid_credentials',
+  'token_expired',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'duplicate',
+  'invalid_transition',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'account_disabled',
+  'service_unavailable',
+  'not_configured',
+  'internal',
+] as const;
+
+/** One of {@link errorCodes}. */
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** One invalid field of a request, by its path (e.g. `body.participants.2.userId`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** The body of every error response. */
+export interface ApiErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    details?: unknown;
+    requestId?: string;
+  };
+}

@@ -1,0 +1,132 @@
+import express from 'express';
+import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { AuthUser, Authenticator } from '../auth/auth-user';
+import { fieldIssues, unauthenticated, validationError } from '../errors';
+import type { FieldIssue } from '../contracts/errors';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type AuthMode = 'required' | 'optional' | 'none';
+
+/** What a handler receives: the validated input and the caller. */
+export interface RouteContext<P, Q, B, A extends AuthMode> {
+  req: Request;
+  res: Response;
+  params: P;
+  query: Q;
+  body: B;
+  user: A extends 'required' ? AuthUser : AuthUser | null;
+}
+
+/** One documented, validated route. */
+export interface RouteSpec<P, Q, B, R, A extends AuthMode> {
+  method: Method;
+  /** Express path relative to /api, e.g. `/meetings/:id`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** Default `required`. */
+  auth?: A;
+  /** Also accept the access token in the `token` query parameter (EventSource, downloads). */
+  tokenInQuery?: boolean;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Describes the JSON answer; `undefined` for handlers that write the response themselves. */
+  response?: z.ZodType<R>;
+  /** Success status (default 200). */
+  status?: number;
+  /** Content type of a non-JSON request body (documentation only; the handler reads the stream). */
+  requestContentType?: string;
+  /** Content type of a non-JSON answer (documentation only). */
+  responseContentType?: string;
+  /** Error statuses this route may answer with besides 400/401 (documentation only). */
+  errors?: number[];
+  handler: (ctx: RouteContext<P, Q, B, A>) => Promise<R | undefined> | R | undefined;
+}
+
+/** What the OpenAPI builder needs of a route. */
+export interface RouteDoc {
+  method: Method;
+  path: string;
+  summary: string;
+  tags: string[];
+  auth: AuthMode;
+  tokenInQuery: boolean;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  status: number;
+  requestContentType?: string;
+  responseContentType?: string;
+  errors: number[];
+}
+
+/**
+ * An Express router whose routes run authenticate → validate (Zod) → handler, and whose Zod
+ * schemas also describe the route in `GET /api/openapi.json`. Authorization belongs in the
+ * handler (through the module's policy), because it needs the validated ids.
+ */
+export class ApiRouter {
+  readonly router: Router = express.Router();
+  readonly docs: RouteDoc[] = [];
+
+  constructor(private readonly auth: Authenticator) {}
+
+  route<
+    P = Record<string, never>,
+    Q = Record<string, never>,
+    B = undefined,
+    R = unknown,
+    A extends AuthMode = 'required',
+  >(spec: RouteSpec<P, Q, B, R, A>): this {
+    const mode: AuthMode = spec.auth ?? 'required';
+    const tokenInQuery = spec.tokenInQuery ?? false;
+    this.docs.push({
+      method: spec.method,
+      path: spec.path,
+      summary: spec.summary,
+      tags: spec.tags,
+      auth: mode,
+      tokenInQuery,
+      ...(spec.params ? { params: spec.params } : {}),
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.body ? { body: spec.body } : {}),
+      ...(spec.response ? { response: spec.response } : {}),
+      status: spec.status ?? 200,
+      ...(spec.requestContentType ? { requestContentType: spec.requestContentType } : {}),
+      ...(spec.responseContentType ? { responseContentType: spec.responseContentType } : {}),
+      errors: spec.errors ?? [],
+    });
+    this.router[spec.method](spec.path, async (req: Request, res: Response) => {
+      const user = mode === 'none' ? null : await this.auth.fromRequest(req, { tokenInQuery });
+      if (mode === 'required' && !user) throw unauthenticated();
+      const issues: FieldIssue[] = [];
+      const parse = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T => {
+        if (!schema) return undefined as T;
+        const r = schema.safeParse(value);
+        if (r.success) return r.data;
+        issues.push(...fieldIssues(r.error, where));
+        return undefined as T;
+      };
+      const params = parse(spec.params, req.params, 'params');
+      const query = parse(spec.query, req.query, 'query');
+      const body = parse(spec.body, req.body ?? {}, 'body');
+      if (issues.length) throw validationError(issues);
+      const result = await spec.handler({
+        req,
+        res,
+        params,
+        query,
+        body,
+        user: user as RouteContext<P, Q, B, A>['user'],
+      });
+      if (res.headersSent) return;
+      const status = spec.status ?? 200;
+      if (result === undefined) res.status(status === 200 ? 204 : status).end();
+      else res.status(status).json(result);
+    });
+    return this;
+  }
+}

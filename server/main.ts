@@ -1,0 +1,197 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import { freeTcpPort } from '../infra/local/ports';
+import { Supervisor } from '../infra/local/supervisor';
+import { livekitProbe } from '../media/livekit-health';
+import pkg from '../package.json' with { type: 'json' };
+import { createApp } from './app';
+import { AuthService } from './auth/auth.service';
+import { TokenService } from './auth/token.service';
+import { ConfigError, parseConfig, readProcessEnv } from './config';
+import type { Config } from './config';
+import { connectMongo, pingMongo } from './db';
+import { healthCheck } from './health/health.routes';
+import type { HealthChecks } from './health/health.routes';
+import { createLogger } from './logger';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-accounts';
+import { seedDemoData } from './seed/seed.service';
+import { loadOrCreateSecret } from './secrets';
+
+/** Repository root (for .tools/bin and the built client). */
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** A started app process: where it listens and how to stop it. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  mongoUri: string;
+  livekit: { url: string; apiKey: string; apiSecret: string };
+  seeded: boolean;
+  logger: Logger;
+  /** Embedded dependencies started for this server, if any. */
+  supervisor: Supervisor | undefined;
+  /** Stops accepting connections, finishes in-flight requests, closes MongoDB and the embedded servers. */
+  close(): Promise<void>;
+}
+
+function databaseUri(baseUri: string): string {
+  const url = new URL(baseUri);
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/dienhong';
+  return url.toString();
+}
+
+/**
+ * The composition root: starts the embedded dependencies the config leaves unset, connects
+ * MongoDB, seeds an empty database, wires the modules into the HTTP app and listens.
+ * @throws when a dependency cannot be started or reached within its deadline.
+ */
+export async function startServer(
+  config: Config,
+  opts: { logger?: Logger } = {},
+): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config);
+  const dataDir = resolve(config.dataDir);
+  const port = config.port === 0 ? await freeTcpPort() : config.port;
+  const needsEmbedded = !config.mongodbUri || !config.livekit;
+  const supervisor = needsEmbedded
+    ? new Supervisor({ root: ROOT, dataDir, log: (line) => logger.info(line) })
+    : undefined;
+  let httpServer: Server | undefined;
+
+  const close = async (): Promise<void> => {
+    if (httpServer) {
+      const server = httpServer;
+      httpServer = undefined;
+      const closed = new Promise<void>((res) => server.close(() => res()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+    }
+    await mongoose
+      .disconnect()
+      .catch((err: unknown) => logger.warn({ err }, 'closing MongoDB failed'));
+    await supervisor?.stop();
+  };
+
+  try {
+    const webhookUrl = `http://127.0.0.1:${port}/api/livekit/webhook`;
+    const embedded = (): Supervisor => {
+      if (!supervisor) throw new Error('no supervisor for embedded dependencies');
+      return supervisor;
+    };
+    const [mongoUri, livekit] = await Promise.all([
+      config.mongodbUri ??
+        embedded()
+          .startMongo()
+          .then((m) => databaseUri(m.uri)),
+      config.livekit ??
+        embedded()
+          .startLivekit({ webhookUrl, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) })
+          .then((l) => ({ url: l.url, apiKey: l.apiKey, apiSecret: l.apiSecret })),
+    ]);
+    await connectMongo(mongoUri, logger);
+    await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
+    const seeded = config.seed === 'demo' ? await seedDemoData(logger) : false;
+
+    const tokens = new TokenService(
+      config.jwtSecret ?? loadOrCreateSecret(join(dataDir, 'jwt-secret')),
+      config.accessTokenTtlSeconds,
+    );
+    const auth = new AuthService(tokens, config.refreshTokenTtlSeconds);
+    const health: HealthChecks = {
+      mongo: healthCheck(() => pingMongo()),
+      livekit: healthCheck(livekitProbe(livekit)),
+      collab: healthCheck(() =>
+        Promise.reject(new Error('the collaboration server is not wired in yet')),
+      ),
+    };
+    const livekitOrigin = new URL(livekit.url);
+    const { app } = createApp({
+      config,
+      logger,
+      auth,
+      health,
+      version: pkg.version,
+      connectOrigins: [
+        `${livekitOrigin.protocol}//${livekitOrigin.host}`,
+        `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
+      ],
+    });
+    httpServer = createServer(app);
+    const server = httpServer;
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(port, config.host, () => res());
+    });
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `http://${host}:${port}`;
+    logger.info({ url }, 'listening');
+    return { url, port, mongoUri, livekit, seeded, logger, supervisor, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function banner(running: RunningServer): string {
+  const width = Math.max(...DEMO_ACCOUNTS.map((a) => a.username.length));
+  return [
+    '',
+    `  Diên Hồng is running at ${running.url}`,
+    '',
+    `  Demo accounts (password for all: ${DEMO_PASSWORD}):`,
+    ...DEMO_ACCOUNTS.map((a) => `    ${a.username.padEnd(width)}  ${a.fullName}, ${a.purpose}`),
+    '',
+    '  Press Ctrl+C to stop.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseConfig(readProcessEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  let running: RunningServer | undefined;
+  const state = { stopping: false };
+  const stop = (code: number): void => {
+    if (state.stopping) return;
+    state.stopping = true;
+    logger.info('shutting down');
+    void (running?.close() ?? Promise.resolve()).finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => stop(0));
+  process.once('SIGTERM', () => stop(0));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    stop(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled promise rejection');
+    stop(1);
+  });
+  try {
+    running = await startServer(config, { logger });
+  } catch (err) {
+    logger.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
+  if (state.stopping) return;
+  process.stdout.write(banner(running) + '\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main();
+}
