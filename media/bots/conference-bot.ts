@@ -1,0 +1,254 @@
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  ConnectionQuality,
+  LocalAudioTrack,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+} from '@livekit/rtc-node';
+import type { Participant, RemoteTrack, Room } from '@livekit/rtc-node';
+import {
+  encodeQualityReport,
+  QUALITY_REPORT_INTERVAL_MS,
+  QUALITY_REPORT_TOPIC,
+} from '../contracts/connection-quality';
+import type { QualityReport } from '../contracts/connection-quality';
+import { connectRtcRoom } from '../rtc-connect';
+import type { RtcNetworkOptions } from '../rtc-connect';
+import { SineGenerator, ToneDetector } from './tone';
+
+/** Options of {@link ConferenceBot.join}. */
+export interface ConferenceBotOptions extends RtcNetworkOptions {
+  url: string;
+  token: string;
+  /** Subscribe to every track as it is published (default true, like a browser). */
+  autoSubscribe?: boolean;
+  /** Send connection-quality reports to this identity (the meeting's monitor), as clients do. */
+  reportQualityTo?: string;
+}
+
+const QUALITY_NAME: Record<ConnectionQuality, QualityReport['quality']> = {
+  [ConnectionQuality.QUALITY_EXCELLENT]: 'excellent',
+  [ConnectionQuality.QUALITY_GOOD]: 'good',
+  [ConnectionQuality.QUALITY_POOR]: 'poor',
+  [ConnectionQuality.QUALITY_LOST]: 'lost',
+};
+
+/**
+ * A scripted conference participant on @livekit/rtc-node for tests and benchmarks (not for
+ * production paths): it joins with a token, publishes a generated tone as its microphone, and
+ * detects a tone in what another participant publishes.
+ */
+export class ConferenceBot {
+  private toneTask: Promise<void> | null = null;
+  private toneRunning = false;
+  private toneTrackSid: string | null = null;
+  private qualityTimer: NodeJS.Timeout | null = null;
+  private lastQuality: QualityReport['quality'] | null = null;
+  /** The local connection quality as LiveKit last rated it. */
+  quality: QualityReport['quality'] | null = null;
+
+  private constructor(
+    readonly room: Room,
+    /** Time connect() took, in ms. */
+    readonly joinMs: number,
+    reportTo: string | undefined,
+  ) {
+    room.on(RoomEvent.ConnectionQualityChanged, (q, p) => {
+      if (p.identity !== this.identity) return;
+      this.quality = QUALITY_NAME[q];
+      if (reportTo) this.report(reportTo, this.quality);
+    });
+    if (reportTo) {
+      this.qualityTimer = setInterval(() => {
+        if (this.lastQuality) this.report(reportTo, this.lastQuality);
+      }, QUALITY_REPORT_INTERVAL_MS);
+      this.qualityTimer.unref();
+    }
+  }
+
+  /** Connects a bot. @throws ConnectError from rtc-node when LiveKit refuses it. */
+  static async join(options: ConferenceBotOptions): Promise<ConferenceBot> {
+    const started = performance.now();
+    const room = await connectRtcRoom(options.url, options.token, {
+      autoSubscribe: options.autoSubscribe ?? true,
+      ...(options.closedNetwork === undefined ? {} : { closedNetwork: options.closedNetwork }),
+    });
+    return new ConferenceBot(room, performance.now() - started, options.reportQualityTo);
+  }
+
+  /** The bot's identity. */
+  get identity(): string {
+    return this.room.localParticipant?.identity ?? '';
+  }
+
+  /**
+   * Publishes a continuous sine tone as the microphone.
+   * @throws Error when LiveKit refuses the publication (no publish permission: rtc-node reports
+   *   a timeout because the server answers the request with "not allowed").
+   */
+  async publishTone(frequencyHz: number, options: { amplitude?: number } = {}): Promise<string> {
+    if (this.toneTrackSid) throw new Error('the bot already publishes a tone');
+    const sampleRate = 48_000;
+    const source = new AudioSource(sampleRate, 1, 60);
+    const track = LocalAudioTrack.createAudioTrack('tone', source);
+    const publishOptions = new TrackPublishOptions({
+      source: TrackSource.SOURCE_MICROPHONE,
+      dtx: false,
+      red: false,
+    });
+    const local = this.room.localParticipant;
+    if (!local) throw new Error('the bot is not connected');
+    let sid: string;
+    try {
+      const publication = await local.publishTrack(track, publishOptions);
+      sid = publication.sid ?? '';
+    } catch (err) {
+      await track.close();
+      throw err;
+    }
+    this.toneTrackSid = sid;
+    this.toneRunning = true;
+    const generator = new SineGenerator(frequencyHz, sampleRate, options.amplitude ?? 0.3);
+    const frameSamples = sampleRate / 100;
+    this.toneTask = (async () => {
+      try {
+        while (this.toneRunning) {
+          await source.captureFrame(
+            new AudioFrame(generator.next(frameSamples), sampleRate, 1, frameSamples),
+          );
+        }
+      } catch {
+        // The source closes when the track is unpublished by the server (floor ended).
+      } finally {
+        await track.close().catch(() => undefined);
+      }
+    })();
+    return sid;
+  }
+
+  /** Stops the tone and unpublishes it (a no-op when none runs or the server removed it). */
+  async stopTone(): Promise<void> {
+    const sid = this.toneTrackSid;
+    this.toneRunning = false;
+    this.toneTrackSid = null;
+    if (sid && this.room.localParticipant?.trackPublications.has(sid)) {
+      await this.room.localParticipant.unpublishTrack(sid).catch(() => undefined);
+    }
+    await this.toneTask;
+    this.toneTask = null;
+  }
+
+  /** Identities of remote participants that publish a track of `kind` now. */
+  publishersOf(kind: 'audio' | 'video'): string[] {
+    const wanted = kind === 'audio' ? TrackKind.KIND_AUDIO : TrackKind.KIND_VIDEO;
+    return [...this.room.remoteParticipants.values()]
+      .filter((p) => [...p.trackPublications.values()].some((t) => t.kind === wanted))
+      .map((p) => p.identity);
+  }
+
+  /** The subscribed remote track of `kind` from `identity`, if any. */
+  remoteTrack(identity: string, kind: 'audio' | 'video'): RemoteTrack | undefined {
+    const wanted = kind === 'audio' ? TrackKind.KIND_AUDIO : TrackKind.KIND_VIDEO;
+    const p = this.room.remoteParticipants.get(identity);
+    for (const pub of p?.trackPublications.values() ?? []) {
+      if (pub.kind === wanted && pub.track) return pub.track;
+    }
+    return undefined;
+  }
+
+  /**
+   * Waits until a subscribed track of `kind` from `identity` exists.
+   * @throws Error after `timeoutMs`.
+   */
+  async waitForTrack(
+    identity: string,
+    kind: 'audio' | 'video',
+    timeoutMs = 10_000,
+  ): Promise<RemoteTrack> {
+    const existing = this.remoteTrack(identity, kind);
+    if (existing) return existing;
+    return new Promise<RemoteTrack>((resolve, reject) => {
+      const onTrack = (track: RemoteTrack, _pub: unknown, participant: Participant): void => {
+        const wanted = kind === 'audio' ? TrackKind.KIND_AUDIO : TrackKind.KIND_VIDEO;
+        if (participant.identity === identity && track.kind === wanted) {
+          cleanup();
+          resolve(track);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(`${this.identity}: no ${kind} track from ${identity} within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.room.off(RoomEvent.TrackSubscribed, onTrack);
+      };
+      this.room.on(RoomEvent.TrackSubscribed, onTrack);
+    });
+  }
+
+  /**
+   * Listens to `identity`'s audio until a tone of `frequencyHz` is heard.
+   * @returns the wall-clock time (Date.now()) at which the tone was confirmed.
+   * @throws Error when no such tone arrives within `timeoutMs`.
+   */
+  async waitForTone(identity: string, frequencyHz: number, timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    const track = await this.waitForTrack(identity, 'audio', timeoutMs);
+    const sampleRate = 16_000;
+    const detector = new ToneDetector(frequencyHz, sampleRate);
+    const stream = new AudioStream(track, { sampleRate, numChannels: 1 });
+    const reader = stream.getReader();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${this.identity}: no ${frequencyHz} Hz tone from ${identity} within ${timeoutMs} ms`,
+            ),
+          ),
+        Math.max(0, deadline - Date.now()),
+      );
+    });
+    try {
+      for (;;) {
+        const next = await Promise.race([reader.read(), timeout]);
+        if (next.done)
+          throw new Error(`${this.identity}: audio from ${identity} ended before the tone`);
+        if (detector.push(next.value.data)) return Date.now();
+      }
+    } finally {
+      clearTimeout(timer);
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
+  /** Disconnects (stopping any tone). Idempotent. */
+  async disconnect(): Promise<void> {
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
+    this.qualityTimer = null;
+    this.toneRunning = false;
+    await this.toneTask;
+    await this.room.disconnect();
+  }
+
+  private report(to: string, quality: QualityReport['quality']): void {
+    this.lastQuality = quality;
+    const local = this.room.localParticipant;
+    if (!local || !this.room.isConnected) return;
+    void local
+      .publishData(encodeQualityReport(quality), {
+        reliable: true,
+        topic: QUALITY_REPORT_TOPIC,
+        destination_identities: [to],
+      })
+      .catch(() => undefined);
+  }
+}

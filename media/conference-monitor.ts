@@ -1,0 +1,113 @@
+import { RoomEvent } from '@livekit/rtc-node';
+import type { RemoteParticipant, Room } from '@livekit/rtc-node';
+import { createConferenceToken } from './access-tokens';
+import { decodeQualityReport, QUALITY_REPORT_TOPIC } from './contracts/connection-quality';
+import { isServiceIdentity } from './contracts/participant-identity';
+import type { LivekitEndpoint } from './livekit-health';
+import type { ParticipantObservation } from './roll-call';
+import { connectRtcRoom } from './rtc-connect';
+import type { RtcNetworkOptions } from './rtc-connect';
+
+/** Options of {@link ConferenceMonitor.start}. */
+export interface ConferenceMonitorOptions extends RtcNetworkOptions {
+  endpoint: LivekitEndpoint;
+  meetingId: string;
+  /** Clock (tests). */
+  now?: () => Date;
+}
+
+/**
+ * A hidden server-side participant (`monitor:<meetingId>`, @livekit/rtc-node) that follows who is
+ * connected and the connection quality each participant reports about itself.
+ *
+ * Why reports: livekit-server rates every participant's connection (loss, jitter, RTT of its
+ * media) but sends a rating only to the participant itself and to those subscribed to its tracks,
+ * and its server API does not expose it. A site without the floor publishes nothing, so no
+ * observer could see its rating. Clients therefore forward their own rating to this monitor
+ * (media/contracts/connection-quality.ts); the SFU stamps the sender, so a client can only
+ * speak for itself. The monitor subscribes to no media and costs one signalling connection.
+ */
+export class ConferenceMonitor {
+  private readonly observations = new Map<string, ParticipantObservation>();
+  private stopped = false;
+
+  private constructor(
+    private readonly room: Room,
+    private readonly now: () => Date,
+  ) {
+    for (const p of room.remoteParticipants.values()) this.onConnected(p);
+    room.on(RoomEvent.ParticipantConnected, (p) => this.onConnected(p));
+    room.on(RoomEvent.ParticipantDisconnected, (p) => this.onDisconnected(p));
+    room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
+      if (topic !== QUALITY_REPORT_TOPIC || !participant) return;
+      const report = decodeQualityReport(payload);
+      if (!report) return;
+      const at = this.now();
+      this.observations.set(participant.identity, {
+        quality: report.quality,
+        reportedAt: at,
+        connected: true,
+        lastSeenAt: at,
+      });
+    });
+  }
+
+  /**
+   * Joins the meeting's room as its hidden monitor.
+   * @throws MediaError `invalid_input` for a malformed meeting id; ConnectError from rtc-node when
+   *   LiveKit refuses the connection.
+   */
+  static async start(options: ConferenceMonitorOptions): Promise<ConferenceMonitor> {
+    const { token } = await createConferenceToken(options.endpoint, {
+      meetingId: options.meetingId,
+      identity: { kind: 'monitor', meetingId: options.meetingId },
+      role: 'monitor',
+      displayName: 'Monitor',
+    });
+    const room = await connectRtcRoom(options.endpoint.url, token, {
+      autoSubscribe: false,
+      ...(options.closedNetwork === undefined ? {} : { closedNetwork: options.closedNetwork }),
+    });
+    return new ConferenceMonitor(room, options.now ?? (() => new Date()));
+  }
+
+  /** What the monitor has seen, by identity (a copy). */
+  snapshot(): Map<string, ParticipantObservation> {
+    return new Map([...this.observations].map(([k, v]) => [k, { ...v }]));
+  }
+
+  /** Whether the monitor is still connected. */
+  get connected(): boolean {
+    return !this.stopped && this.room.isConnected;
+  }
+
+  /** Leaves the room. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.room.disconnect();
+  }
+
+  private onConnected(p: RemoteParticipant): void {
+    if (isServiceIdentity(p.identity)) return;
+    const previous = this.observations.get(p.identity);
+    const at = this.now();
+    this.observations.set(p.identity, {
+      // A rejoin starts over: the old rating says nothing about the new connection.
+      quality: 'unknown',
+      reportedAt: null,
+      connected: true,
+      lastSeenAt: previous && previous.lastSeenAt > at ? previous.lastSeenAt : at,
+    });
+  }
+
+  private onDisconnected(p: RemoteParticipant): void {
+    const previous = this.observations.get(p.identity);
+    if (!previous) return;
+    this.observations.set(p.identity, {
+      ...previous,
+      connected: false,
+      lastSeenAt: this.now(),
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { createConferenceToken } from '../../media/access-tokens';
+import { ConferenceBot } from '../../media/bots/conference-bot';
+import type { ConferenceRole } from '../../media/contracts/grant-profiles';
+import { monitorIdentity } from '../../media/contracts/participant-identity';
+import type { ConferenceUnit, UnitLevel } from '../../media/contracts/participant-metadata';
+import type { LivekitEndpoint } from '../../media/livekit-health';
+
+/** A fresh 24-hex meeting id, so each test file has a room of its own. */
+export function randomObjectId(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/** A unit shaped like the demo province's (Vĩnh Phúc). */
+export function unit(code: string, level: UnitLevel, name = `Điểm cầu ${code}`): ConferenceUnit {
+  return { code, level, name: name.normalize('NFC') };
+}
+
+/** Who a bot is. */
+export type BotWho =
+  | { site: ConferenceUnit; role?: Extract<ConferenceRole, 'site' | 'hub'> }
+  | { userId: string; role: Extract<ConferenceRole, 'chair' | 'delegate' | 'observer'> };
+
+/** Joins a bot to a meeting's room with a token made by media/access-tokens. */
+export async function joinBot(
+  endpoint: LivekitEndpoint,
+  meetingId: string,
+  who: BotWho,
+  options: { reportQuality?: boolean; autoSubscribe?: boolean } = {},
+): Promise<ConferenceBot> {
+  const { token } = await createConferenceToken(
+    endpoint,
+    'site' in who
+      ? {
+          meetingId,
+          identity: { kind: 'site', unitCode: who.site.code },
+          role: who.role ?? 'site',
+          displayName: who.site.name,
+          unit: who.site,
+        }
+      : {
+          meetingId,
+          identity: { kind: 'user', userId: who.userId },
+          role: who.role,
+          displayName: `Bot ${who.role}`,
+        },
+  );
+  return ConferenceBot.join({
+    url: endpoint.url,
+    token,
+    ...(options.autoSubscribe === undefined ? {} : { autoSubscribe: options.autoSubscribe }),
+    ...(options.reportQuality ? { reportQualityTo: monitorIdentity(meetingId) } : {}),
+  });
+}
+
+/** Disconnects every bot, ignoring the ones already gone. */
+export async function disconnectAll(bots: Iterable<ConferenceBot | undefined>): Promise<void> {
+  await Promise.all([...bots].map((b) => b?.disconnect().catch(() => undefined)));
+}
