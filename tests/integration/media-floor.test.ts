@@ -17,7 +17,11 @@ describe('conference floor on a real livekit-server', () => {
   const control = new ConferenceControl({ endpoint });
   const meetingId = randomObjectId();
   const chairUserId = randomObjectId();
-  const sites = [unit('243', 'district'), unit('VP-249-11', 'commune'), unit('VP-250-02', 'commune')];
+  const sites = [
+    unit('243', 'district'),
+    unit('VP-249-11', 'commune'),
+    unit('VP-250-02', 'commune'),
+  ];
   let chair: ConferenceBot;
   let siteBots: ConferenceBot[] = [];
 
@@ -42,7 +46,9 @@ describe('conference floor on a real livekit-server', () => {
   });
 
   it("every site hears the chair's tone", async () => {
-    const heardAt = await Promise.all(siteBots.map((b) => b.waitForTone(userIdentity(chairUserId), CHAIR_HZ)));
+    const heardAt = await Promise.all(
+      siteBots.map((b) => b.waitForTone(userIdentity(chairUserId), CHAIR_HZ)),
+    );
     expect(heardAt).toHaveLength(sites.length);
   });
 
@@ -66,7 +72,10 @@ describe('conference floor on a real livekit-server', () => {
 
     const ended = await control.endFloor(meetingId, site.identity);
     expect(ended.holdsFloor).toBe(false);
-    await waitFor(() => !chair.publishersOf('audio').includes(site.identity), 'site track gone at the chair');
+    await waitFor(
+      () => !chair.publishersOf('audio').includes(site.identity),
+      'site track gone at the chair',
+    );
     expect((await control.getParticipant(meetingId, site.identity)).tracks).toEqual([]);
   });
 
@@ -87,7 +96,12 @@ describe('conference floor on a real livekit-server', () => {
       else if (mic) expect(mic.muted).toBe(true);
     }
     await waitFor(
-      () => [a, b].every((s) => [...(chair.room.remoteParticipants.get(s.identity)?.trackPublications.values() ?? [])].every((t) => t.muted)),
+      () =>
+        [a, b].every((s) =>
+          [
+            ...(chair.room.remoteParticipants.get(s.identity)?.trackPublications.values() ?? []),
+          ].every((t) => t.muted),
+        ),
       'the chair sees both sites muted',
     );
     // Muting again changes nothing.
