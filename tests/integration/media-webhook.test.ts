@@ -29,8 +29,9 @@ describe('LiveKit webhooks', () => {
   const events: ConferenceEvent[] = [];
   const bots: ConferenceBot[] = [];
 
+  let webhook: ConferenceWebhook | undefined;
+
   beforeAll(async () => {
-    let webhook: ConferenceWebhook | undefined;
     // Stands in for the API route POST /api/livekit/webhook that the server will mount as a raw
     // route: raw body + Authorization header into ConferenceWebhook, 401 on a bad signature.
     server = createServer((req, res) => {

@@ -55,5 +55,6 @@ export async function joinBot(
 
 /** Disconnects every bot, ignoring the ones already gone. */
 export async function disconnectAll(bots: Iterable<ConferenceBot | undefined>): Promise<void> {
-  await Promise.all([...bots].map((b) => b?.disconnect().catch(() => undefined)));
+  const present = [...bots].filter((b): b is ConferenceBot => b !== undefined);
+  await Promise.all(present.map((b) => b.disconnect().catch(() => undefined)));
 }
