@@ -17,6 +17,8 @@ export const mediaErrorCodes = {
   not_connected: 409,
   /** The recorder (or another one-at-a-time helper) is already running for this meeting. */
   already_running: 409,
+  /** Nothing of that kind runs (stopping a recording that was not started). */
+  not_running: 409,
   /** A feature whose infrastructure is not configured here (LiveKit Egress). */
   not_configured: 501,
   /** LiveKit did not answer or answered with an unexpected error. */
