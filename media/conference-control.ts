@@ -1,4 +1,4 @@
-import { RoomServiceClient, ServerError, TrackType } from 'livekit-server-sdk';
+import { RoomServiceClient, ServerError } from 'livekit-server-sdk';
 import type { ParticipantInfo, ParticipantPermission } from 'livekit-server-sdk';
 import {
   conferenceRoomName,
@@ -7,39 +7,13 @@ import {
 } from './contracts/conference-room';
 import type { CurrentItem, RoomMetadata } from './contracts/conference-room';
 import { alwaysPublishes, canHoldFloor, grantProfiles } from './contracts/grant-profiles';
-import type { ConferenceRole, TrackSourceName } from './contracts/grant-profiles';
-import { parseParticipantIdentity } from './contracts/participant-identity';
-import type { ParticipantIdentity } from './contracts/participant-identity';
-import { parseParticipantMetadata } from './contracts/participant-metadata';
-import type { ParticipantMetadata } from './contracts/participant-metadata';
+import type { TrackSourceName } from './contracts/grant-profiles';
 import { TRACK_SOURCE } from './access-tokens';
+import { roleOf, toParticipant } from './conference-participant';
+import type { ConferenceParticipant } from './conference-participant';
 import { livekitHttpUrl } from './livekit-health';
 import type { LivekitEndpoint } from './livekit-health';
 import { MediaError } from './media-errors';
-
-/** A published track as the chair's screen lists it. */
-export interface ConferenceTrack {
-  sid: string;
-  kind: 'audio' | 'video' | 'data';
-  source: TrackSourceName | 'unknown';
-  muted: boolean;
-}
-
-/** A participant of a conference as the server sees it. */
-export interface ConferenceParticipant {
-  identity: string;
-  /** Parsed identity; null for a participant that does not follow our format. */
-  parsed: ParticipantIdentity | null;
-  name: string;
-  metadata: ParticipantMetadata | null;
-  role: ConferenceRole | null;
-  joinedAt: Date;
-  canPublish: boolean;
-  /** Holds the floor: a role that speaks only with the floor and may publish now. */
-  holdsFloor: boolean;
-  hidden: boolean;
-  tracks: ConferenceTrack[];
-}
 
 /** Options of {@link ConferenceControl}. */
 export interface ConferenceControlOptions {
@@ -56,10 +30,6 @@ export interface OpenRoomInput {
   title: string;
   currentItem?: CurrentItem | null;
 }
-
-const SOURCE_NAME = new Map<number, TrackSourceName>(
-  Object.entries(TRACK_SOURCE).map(([name, value]) => [value, name as TrackSourceName]),
-);
 
 /**
  * Chair controls of a meeting's conference through LiveKit's server API (RoomServiceClient).
@@ -388,33 +358,6 @@ function roomNotFound(meetingId: string): MediaError {
     'room_not_found',
     `The conference of meeting ${meetingId} is not open (the meeting is not live).`,
   );
-}
-
-function roleOf(info: ParticipantInfo): ConferenceRole | null {
-  return parseParticipantMetadata(info.metadata)?.role ?? null;
-}
-
-function toParticipant(info: ParticipantInfo): ConferenceParticipant {
-  const metadata = parseParticipantMetadata(info.metadata);
-  const role = metadata?.role ?? null;
-  const canPublish = info.permission?.canPublish ?? false;
-  return {
-    identity: info.identity,
-    parsed: parseParticipantIdentity(info.identity),
-    name: info.name,
-    metadata,
-    role,
-    joinedAt: new Date(Number(info.joinedAtMs) || Number(info.joinedAt) * 1000),
-    canPublish,
-    holdsFloor: canPublish && role !== null && canHoldFloor(role),
-    hidden: info.permission?.hidden ?? false,
-    tracks: info.tracks.map((t) => ({
-      sid: t.sid,
-      kind: t.type === TrackType.AUDIO ? 'audio' : t.type === TrackType.VIDEO ? 'video' : 'data',
-      source: SOURCE_NAME.get(t.source) ?? 'unknown',
-      muted: t.muted,
-    })),
-  };
 }
 
 async function forEachLimited<T>(

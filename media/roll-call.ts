@@ -2,7 +2,7 @@ import type { ConnectionQualityLevel } from './contracts/connection-quality';
 import { siteIdentity } from './contracts/participant-identity';
 import type { ConferenceUnit } from './contracts/participant-metadata';
 import type { RollCall, RollCallSite } from './contracts/roll-call';
-import type { ConferenceParticipant } from './conference-control';
+import type { ConferenceParticipant } from './conference-participant';
 
 /** What the monitor knows about one participant (see ConferenceMonitor). */
 export interface ParticipantObservation {

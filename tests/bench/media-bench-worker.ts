@@ -36,33 +36,66 @@ const send = (report: WorkerReport): void => {
 };
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** Joins at most this many sites at once per process, so a slow moment does not pile up. */
+const JOIN_CONCURRENCY = 4;
+
+async function joinOne(
+  command: Extract<WorkerCommand, { type: 'join' }>,
+  site: { identity: string; token: string },
+): Promise<void> {
+  let bot: ConferenceBot;
+  try {
+    bot = await withTimeout(
+      ConferenceBot.join({
+        url: command.url,
+        token: site.token,
+        reportQualityTo: command.monitorIdentity,
+      }),
+      60_000,
+      'join',
+    );
+  } catch (err) {
+    send({ type: 'join_failed', identity: site.identity, error: message(err) });
+    return;
+  }
+  bots.set(site.identity, bot);
+  send({ type: 'joined', identity: site.identity, joinMs: bot.joinMs });
+  const joinedAt = Date.now();
+  try {
+    const heardAt = await bot.waitForTone(command.chairIdentity, command.chairHz, 60_000);
+    send({ type: 'heard', identity: site.identity, msAfterJoin: heardAt - joinedAt });
+  } catch (err) {
+    send({ type: 'not_heard', identity: site.identity, error: message(err) });
+  }
+}
+
 async function join(command: Extract<WorkerCommand, { type: 'join' }>): Promise<void> {
   const started = Date.now();
+  let inFlight = 0;
+  const slots: (() => void)[] = [];
   await Promise.all(
     command.sites.map(async (site) => {
       await new Promise((r) => setTimeout(r, Math.max(0, started + site.delayMs - Date.now())));
-      let bot: ConferenceBot;
+      if (inFlight >= JOIN_CONCURRENCY) await new Promise<void>((r) => slots.push(r));
+      inFlight++;
       try {
-        bot = await ConferenceBot.join({
-          url: command.url,
-          token: site.token,
-          reportQualityTo: command.monitorIdentity,
-        });
-      } catch (err) {
-        send({ type: 'join_failed', identity: site.identity, error: message(err) });
-        return;
-      }
-      bots.set(site.identity, bot);
-      send({ type: 'joined', identity: site.identity, joinMs: bot.joinMs });
-      const joinedAt = Date.now();
-      try {
-        const heardAt = await bot.waitForTone(command.chairIdentity, command.chairHz, 60_000);
-        send({ type: 'heard', identity: site.identity, msAfterJoin: heardAt - joinedAt });
-      } catch (err) {
-        send({ type: 'not_heard', identity: site.identity, error: message(err) });
+        await joinOne(command, site);
+      } finally {
+        inFlight--;
+        slots.shift()?.();
       }
     }),
   );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 process.on('message', (command: WorkerCommand) => {

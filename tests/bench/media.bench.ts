@@ -5,7 +5,7 @@
 import { execSync, fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, setPriority } from 'node:os';
+import { cpus, loadavg, setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dispose } from '@livekit/rtc-node';
 import { Supervisor } from '../../infra/local/supervisor';
@@ -19,7 +19,7 @@ import { percentile, writeBenchSection } from './report';
 import type { WorkerCommand, WorkerReport } from './media-bench-worker';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const WORKERS = Number(process.env.BENCH_MEDIA_WORKERS ?? 4);
+const WORKERS = Number(process.env.BENCH_MEDIA_WORKERS ?? 3);
 const JOIN_RATE = Number(process.env.BENCH_MEDIA_JOIN_RATE ?? 5); // joins per second
 const FLOOR_GRANTS = Number(process.env.BENCH_MEDIA_FLOOR_GRANTS ?? 20);
 /** Fewer sites for a quick trial run (default: the whole province, 146). */
@@ -93,12 +93,15 @@ async function main(): Promise<void> {
   let hub: ConferenceBot | undefined;
   let media: MediaService | undefined;
   const meetingId = randomObjectId();
+  let stopping = false;
+  let workerOf = new Map<string, number>();
   try {
     const lk = await supervisor.startLivekit();
     const livekitPid = supervisor.pids().livekit ?? 0;
     const endpoint = { url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret };
     media = new MediaService({ livekit: endpoint });
     await media.goLive({ meetingId, title: 'Hội nghị trực tuyến toàn tỉnh Vĩnh Phúc' });
+    const loadBefore = loadavg()[0] ?? 0;
     const idle = await measureCpu(livekitPid, 3000);
 
     const hubUnit: ConferenceUnit = { code: '26', name: 'UBND tỉnh Vĩnh Phúc', level: 'province' };
@@ -131,12 +134,24 @@ async function main(): Promise<void> {
       child.on('message', (r: WorkerReport) => {
         if (r.type === 'joined') joined.set(r.identity, r.joinMs);
         else if (r.type === 'heard') heard.set(r.identity, r.msAfterJoin);
-        else if (r.type === 'join_failed' || r.type === 'not_heard' || r.type === 'publish_failed')
+        else if (
+          r.type === 'join_failed' ||
+          r.type === 'not_heard' ||
+          r.type === 'publish_failed'
+        ) {
           failures.push(`${r.type} ${r.identity}: ${r.error}`);
-        else if (r.type === 'cpu') workerCpu.set(w, r);
+          if (failures.length <= 10) console.log(`  ${r.type} ${r.identity}: ${r.error}`);
+        } else if (r.type === 'cpu') workerCpu.set(w, r);
         if ('identity' in r) acks.set(r.identity, r.type);
       });
       if (w < WORKERS && child.pid) setPriority(child.pid, 10);
+      child.on('exit', (code, signal) => {
+        if (stopping) return;
+        console.log(`  bot process ${w} exited (code ${code}, signal ${signal})`);
+        for (const [identity, owner] of workerOf) {
+          if (owner === w && !heard.has(identity)) failures.push(`bot process died: ${identity}`);
+        }
+      });
       workers.push(child);
     }
     const command = (w: number, c: WorkerCommand): void => {
@@ -151,7 +166,7 @@ async function main(): Promise<void> {
         .slice(0, FLOOR_GRANTS)
         .map((s) => siteIdentity(s.code)),
     );
-    const workerOf = new Map(
+    workerOf = new Map(
       sites.map((s, i) => {
         const identity = siteIdentity(s.code);
         return [identity, probes.has(identity) ? WORKERS : i % WORKERS];
@@ -290,7 +305,8 @@ async function main(): Promise<void> {
           `| Steady state, ${w.participants} participants, hub speaking | livekit-server ${fmt(w.livekit)} % of one core; bots ${fmt(w.workersCpu)} %; machine ${fmt(w.machine)} % of ${cpus().length} cores |`,
       ),
       `| livekit-server CPU during floor grants | ${fmt(floorCpu)} % of one core |`,
-      `| Failures | ${failures.length === 0 ? 'none' : failures.slice(0, 5).join('; ')} |`,
+      `| Failures | ${failures.length === 0 ? 'none' : `${failures.length}: ${failures.slice(0, 3).join('; ')}`} |`,
+      `| Machine load average (1 min) before / after | ${loadBefore.toFixed(1)} / ${(loadavg()[0] ?? 0).toFixed(1)} (other developers' jobs share this machine) |`,
     ];
     const body = [
       `Sites joined in three waves at ${JOIN_RATE} joins/s (${fmt(joinWallS)} s in all). ${sites.length - probes.size} background sites run in ${WORKERS} bot processes at nice 10, ${probes.size} probe sites in one process at normal priority; every site subscribes to the hub's audio (its WebRTC stack keeps decoding it, as a real site does) and listens until it hears the tone; the probe sites then take the floor one after another (grant, the site publishes its own tone, the hub hears it). CPU from /proc: livekit-server in % of one core; bots and machine in % of one core and of all cores, everything on this machine included (other developers' jobs run on it too).`,
@@ -309,6 +325,7 @@ async function main(): Promise<void> {
       'npm run bench -- media',
     );
   } finally {
+    stopping = true;
     await Promise.all(
       workers.map(
         (w) =>

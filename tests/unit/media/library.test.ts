@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { describe, expect, it } from 'vitest';
 import { createConferenceToken, DEFAULT_TOKEN_TTL_SECONDS } from '../../../media/access-tokens';
-import type { ConferenceParticipant } from '../../../media/conference-control';
+import type { ConferenceParticipant } from '../../../media/conference-participant';
 import { EgressController } from '../../../media/egress-controller';
 import { isMediaError } from '../../../media/media-errors';
 import { buildRollCall } from '../../../media/roll-call';
