@@ -46,6 +46,7 @@ export class ConferenceBot {
   private toneTask: Promise<void> | null = null;
   private toneRunning = false;
   private toneTrackSid: string | null = null;
+  private toneSource: AudioSource | null = null;
   private qualityTimer: NodeJS.Timeout | null = null;
   private lastQuality: QualityReport['quality'] | null = null;
   /** The local connection quality as LiveKit last rated it. */
@@ -57,6 +58,13 @@ export class ConferenceBot {
     readonly joinMs: number,
     reportTo: string | undefined,
   ) {
+    room.on(RoomEvent.LocalTrackUnpublished, (publication) => {
+      // The server took the track away (the floor ended): stop feeding it.
+      if (publication.sid && publication.sid === this.toneTrackSid) {
+        this.toneTrackSid = null;
+        this.haltTone();
+      }
+    });
     room.on(RoomEvent.ConnectionQualityChanged, (q, p) => {
       if (p.identity !== this.identity) return;
       this.quality = QUALITY_NAME[q];
@@ -111,6 +119,7 @@ export class ConferenceBot {
       throw err;
     }
     this.toneTrackSid = sid;
+    this.toneSource = source;
     this.toneRunning = true;
     const generator = new SineGenerator(frequencyHz, sampleRate, options.amplitude ?? 0.3);
     const frameSamples = sampleRate / 100;
@@ -133,13 +142,28 @@ export class ConferenceBot {
   /** Stops the tone and unpublishes it (a no-op when none runs or the server removed it). */
   async stopTone(): Promise<void> {
     const sid = this.toneTrackSid;
-    this.toneRunning = false;
     this.toneTrackSid = null;
-    if (sid && this.room.localParticipant?.trackPublications.has(sid)) {
-      await this.room.localParticipant.unpublishTrack(sid).catch(() => undefined);
+    this.haltTone();
+    const local = this.room.localParticipant;
+    if (sid && local?.trackPublications.has(sid)) {
+      // If the server already removed it, rtc-node may never answer: do not wait forever.
+      await Promise.race([
+        local.unpublishTrack(sid).catch(() => undefined),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]);
     }
     await this.toneTask;
     this.toneTask = null;
+  }
+
+  /**
+   * Stops the tone loop. Once the track is unpublished nothing drains the source, so a pending
+   * captureFrame would wait forever: clear its queue to release it.
+   */
+  private haltTone(): void {
+    this.toneRunning = false;
+    this.toneSource?.clearQueue();
+    this.toneSource = null;
   }
 
   /** Identities of remote participants that publish a track of `kind` now. */
@@ -235,7 +259,7 @@ export class ConferenceBot {
   async disconnect(): Promise<void> {
     if (this.qualityTimer) clearInterval(this.qualityTimer);
     this.qualityTimer = null;
-    this.toneRunning = false;
+    this.haltTone();
     await this.toneTask;
     await this.room.disconnect();
   }
