@@ -227,6 +227,13 @@ async function main(): Promise<void> {
           `wave of ${wave.length} joined and hearing the hub`,
           240_000,
         );
+      } catch {
+        // Report what was reached: sites still silent after 4 minutes count as failures.
+        for (const t of wave) {
+          if (!heard.has(t.identity) && !failures.some((f) => f.includes(t.identity))) {
+            failures.push(`no answer within 240 s: ${t.identity}`);
+          }
+        }
       } finally {
         clearInterval(progress);
       }
