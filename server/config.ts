@@ -134,7 +134,9 @@ export class ConfigError extends Error {
  * @throws ConfigError naming each invalid variable and the expected form.
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = envSchema.safeParse(env);
+  // `NAME=` (empty) means unset, as in most shells and service managers.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(given);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
