@@ -298,8 +298,11 @@ async function stopChild(managed: Managed): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   child.kill('SIGTERM');
+  // livekit-server drains gracefully on the first signal and only forces on the second.
+  const again = setTimeout(() => child.kill('SIGTERM'), 1500);
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
   await exited;
+  clearTimeout(again);
   clearTimeout(timer);
 }
 
