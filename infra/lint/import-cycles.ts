@@ -41,7 +41,7 @@ function runtimeImports(file: string): string[] {
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement)) {
       const clause = statement.importClause;
-      if (clause?.isTypeOnly) continue;
+      if (clause?.phaseModifier === ts.SyntaxKind.TypeKeyword) continue;
       const named = clause?.namedBindings;
       const onlyTypes =
         clause &&
