@@ -74,3 +74,33 @@ export async function publishRender(
     timings: { html: t1 - t0, pdf: t2 - t1, sign: t3 - t2, docx: t4 - t3, total: t4 - t0 },
   };
 }
+
+/**
+ * Renders a one-page document in every format once, so that the first real publish does not
+ * pay for font parsing and JIT warm-up (several seconds on a cold process). Call it in the
+ * background at startup; it rejects only when fonts are missing.
+ */
+export async function warmUpMinutesRendering(fontDir?: string): Promise<void> {
+  const content: MinutesNode = {
+    type: 'doc',
+    content: [
+      {
+        type: 'paragraph',
+        content: [{ type: 'text', text: 'Khởi động', marks: [{ type: 'bold' }] }],
+      },
+    ],
+  };
+  const meta = minutesDocumentMetaSchema.parse({
+    kind: 'minutes',
+    issuingBody: 'KHỞI ĐỘNG',
+    numberSymbol: '0/BB',
+    placeName: 'Hà Nội',
+    issuedOn: '2026-01-01',
+    title: 'Khởi động',
+    signatures: [{ title: 'THƯ KÝ', name: 'A' }],
+    createdAt: '2026-01-01T00:00:00+07:00',
+  });
+  renderMinutesHtml(content, meta);
+  await renderMinutesPdf(content, meta, { fontDir });
+  await renderMinutesDocx(content, meta);
+}
