@@ -220,7 +220,9 @@ export class Supervisor {
     const [cmd, argv] = HAS_SETPRIV
       ? ['setpriv', ['--pdeathsig', 'TERM', '--', command, ...args]]
       : [command, args];
-    const child = spawn(cmd, argv, { stdio: ['ignore', fd, fd] });
+    // detached: a process group of its own, so a terminal's Ctrl+C reaches only us and we stop
+    // the services in order; pdeathsig still stops them if we die.
+    const child = spawn(cmd, argv, { stdio: ['ignore', fd, fd], detached: true });
     closeSync(fd);
     return child;
   }
