@@ -3,8 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import vueParser from 'vue-eslint-parser';
-import importX from 'eslint-plugin-import-x';
-import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importPlugin from 'eslint-plugin-import';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
@@ -62,14 +61,14 @@ export default tseslint.config(
         extraFileExtensions: ['.vue'],
       },
     },
-    plugins: { 'import-x': importX },
+    plugins: { import: importPlugin },
     settings: {
-      'import-x/resolver-next': [
-        createTypeScriptImportResolver({
-          project: ['./tsconfig.server.json', './tsconfig.client.json', './tsconfig.tests.json'],
-          noWarnOnMultipleProjects: true,
-        }),
-      ],
+      // Plain Node resolution is enough: imports are relative and extensionless.
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.vue', '.json'] } },
+      'import/extensions': ['.ts', '.js', '.mjs', '.vue'],
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Import cycles are checked by infra/lint/import-cycles.ts (much faster than import/no-cycle).
+      'import/ignore': ['\\.vue$'],
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': [
@@ -89,9 +88,8 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
       ],
-      'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      'import-x/no-self-import': 'error',
-      'import-x/no-restricted-paths': [
+      'import/no-self-import': 'error',
+      'import/no-restricted-paths': [
         'error',
         {
           zones: [

@@ -29,72 +29,65 @@ const byteSize = z
   .trim()
   .regex(/^\d+(b|kb|mb)$/i, 'expected a size like 512kb or 1mb');
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().trim().min(1).default('127.0.0.1'),
-    PORT: port.default(8080),
-    DATA_DIR: z.string().trim().min(1).default('./data'),
-    MONGODB_URI: optionalUrl(['mongodb:', 'mongodb+srv:'], 'mongodb://host:27017/dienhong'),
-    LIVEKIT_URL: optionalUrl(['ws:', 'wss:', 'http:', 'https:'], 'wss://livekit.example.gov.vn'),
-    LIVEKIT_API_KEY: z.string().trim().min(1).optional(),
-    LIVEKIT_API_SECRET: z.string().trim().min(32, 'expected at least 32 characters').optional(),
-    REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
-    JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    LOG_PRETTY: z.enum(['true', 'false']).optional(),
-    BODY_LIMIT: byteSize.default('1mb'),
-    CORS_ORIGINS: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v) =>
-        v
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : [],
-      )
-      .refine((list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)), {
-        message: 'expected comma-separated origins like https://hop.example.gov.vn',
-      }),
-    TRUST_PROXY: z
-      .string()
-      .trim()
-      .optional()
-      .refine((v) => v === undefined || /^(true|false|loopback|\d+)$/.test(v), {
-        message: 'expected true, false, loopback or a number of proxy hops',
-      }),
-    ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
-    REFRESH_TOKEN_TTL: z.coerce
-      .number()
-      .int()
-      .min(300)
-      .max(90 * 86_400)
-      .default(7 * 86_400),
-    SEED: z.enum(['demo', 'none']).default('demo'),
-    CLIENT_DIST: z.string().trim().min(1).default('./dist/client'),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  })
-  .superRefine((env, ctx) => {
-    const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
-    const set = lk.filter((v) => v !== undefined).length;
-    if (set !== 0 && set !== 3) {
-      for (const [i, name] of ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'].entries()) {
-        if (lk[i] === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [name],
-            message:
-              'set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together, or none of them',
-          });
-        }
-      }
-    }
-  });
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: port.default(8080),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  MONGODB_URI: optionalUrl(['mongodb:', 'mongodb+srv:'], 'mongodb://host:27017/dienhong'),
+  LIVEKIT_URL: optionalUrl(['ws:', 'wss:', 'http:', 'https:'], 'wss://livekit.example.gov.vn'),
+  LIVEKIT_API_KEY: z.string().trim().min(1).optional(),
+  LIVEKIT_API_SECRET: z.string().trim().min(32, 'expected at least 32 characters').optional(),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: z.enum(['true', 'false']).optional(),
+  BODY_LIMIT: byteSize.default('1mb'),
+  CORS_ORIGINS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .refine((list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)), {
+      message: 'expected comma-separated origins like https://hop.example.gov.vn',
+    }),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || /^(true|false|loopback|\d+)$/.test(v), {
+      message: 'expected true, false, loopback or a number of proxy hops',
+    }),
+  ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
+  SEED: z.enum(['demo', 'none']).default('demo'),
+  CLIENT_DIST: z.string().trim().min(1).default('./dist/client'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+const LIVEKIT_VARS = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
+
+/** LiveKit is configured by three variables together or not at all. */
+function livekitProblems(env: Record<string, string | undefined>): string[] {
+  const missing = LIVEKIT_VARS.filter((name) => env[name] === undefined);
+  if (missing.length === 0 || missing.length === LIVEKIT_VARS.length) return [];
+  return missing.map(
+    (name) =>
+      `${name}: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together, or none of them`,
+  );
+}
 
 /** The process configuration, parsed once from the environment at startup. */
 export interface Config {
@@ -134,9 +127,14 @@ export class ConfigError extends Error {
  * @throws ConfigError naming each invalid variable and the expected form.
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+  // `NAME=` (empty) means unset, as in most shells and service managers.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const result = envSchema.safeParse(given);
+  const crossField = livekitProblems(given);
+  if (!result.success || crossField.length) {
+    const problems = (result.error?.issues ?? []).map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const value = env[name];
       const shown =
@@ -147,7 +145,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
             : ` (got "${value}")`;
       return `${name}: ${issue.message}${shown}`;
     });
-    throw new ConfigError(problems);
+    throw new ConfigError([...problems, ...crossField]);
   }
   const e = result.data;
   const trust = e.TRUST_PROXY;

@@ -172,8 +172,10 @@ async function main(): Promise<void> {
     logger.info('shutting down');
     void (running?.close() ?? Promise.resolve()).finally(() => process.exit(code));
   };
-  process.once('SIGINT', () => stop(0));
-  process.once('SIGTERM', () => stop(0));
+  // `on`, not `once`: Ctrl+C reaches every process of the group and the launcher forwards it
+  // too, so a second signal must not kill the process in the middle of a clean shutdown.
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');
     stop(1);

@@ -47,11 +47,19 @@ function ensureNodeModules() {
 
 ensureNodeModules();
 
-const child = spawn(
+// setpriv --pdeathsig: if this process dies without forwarding a signal (npm can be killed
+// abruptly), the kernel sends the command SIGTERM, and it stops cleanly.
+const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
+const command = [
   process.execPath,
-  ['--import', 'tsx', join(root, 'infra', 'local', 'cli.ts'), ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit' },
-);
+  '--import',
+  'tsx',
+  join(root, 'infra', 'local', 'cli.ts'),
+  ...process.argv.slice(2),
+];
+const child = hasSetpriv
+  ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', ...command], { cwd: root, stdio: 'inherit' })
+  : spawn(command[0], command.slice(1), { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     // A terminal's Ctrl-C reaches the whole process group already; forward other senders' signals.

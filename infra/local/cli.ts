@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -24,10 +24,18 @@ function log(line: string): void {
   console.log(line);
 }
 
-/** Runs a command with inherited stdio; resolves with its exit code. Forwards SIGINT/SIGTERM. */
+const HAS_SETPRIV = spawnSync('setpriv', ['--version']).status === 0;
+
+/**
+ * Runs a command with inherited stdio; resolves with its exit code. Forwards SIGINT/SIGTERM, and
+ * (setpriv --pdeathsig) the command gets SIGTERM should this process die first.
+ */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((res) => {
-    const child = spawn(cmd, args, {
+    const [file, argv] = HAS_SETPRIV
+      ? ['setpriv', ['--pdeathsig', 'TERM', '--', cmd, ...args]]
+      : [cmd, args];
+    const child = spawn(file, argv, {
       cwd: ROOT,
       stdio: 'inherit',
       env: { ...process.env, ...env },

@@ -220,7 +220,9 @@ export class Supervisor {
     const [cmd, argv] = HAS_SETPRIV
       ? ['setpriv', ['--pdeathsig', 'TERM', '--', command, ...args]]
       : [command, args];
-    const child = spawn(cmd, argv, { stdio: ['ignore', fd, fd] });
+    // detached: a process group of its own, so a terminal's Ctrl+C reaches only us and we stop
+    // the services in order; pdeathsig still stops them if we die.
+    const child = spawn(cmd, argv, { stdio: ['ignore', fd, fd], detached: true });
     closeSync(fd);
     return child;
   }
@@ -298,8 +300,11 @@ async function stopChild(managed: Managed): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   child.kill('SIGTERM');
+  // livekit-server drains gracefully on the first signal and only forces on the second.
+  const again = setTimeout(() => child.kill('SIGTERM'), 1500);
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
   await exited;
+  clearTimeout(again);
   clearTimeout(timer);
 }
 

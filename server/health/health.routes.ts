@@ -16,10 +16,7 @@ export interface HealthChecks {
  * Wraps a probe into a {@link HealthCheck}: `ok` with its latency when the probe resolves
  * within `timeoutMs`, `down` with the reason otherwise.
  */
-export function healthCheck(
-  probe: () => Promise<Record<string, unknown> | undefined>,
-  timeoutMs = 2000,
-): HealthCheck {
+export function healthCheck(probe: () => Promise<unknown>, timeoutMs = 2000): HealthCheck {
   return async () => {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
@@ -36,7 +33,9 @@ export function healthCheck(
       return {
         status: 'ok',
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
-        ...(details ? { details } : {}),
+        ...(typeof details === 'object' && details !== null
+          ? { details: details as Record<string, unknown> }
+          : {}),
       };
     } catch (err) {
       return { status: 'down', error: err instanceof Error ? err.message : String(err) };

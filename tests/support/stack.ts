@@ -38,11 +38,19 @@ export interface TestApp extends RunningServer {
   stop(): Promise<void>;
 }
 
+let running: RunningServer | undefined;
+
 /**
  * Starts the app in-process on a free port against the run's FerretDB (a database of its own)
- * and livekit-server, seeded with the demo data unless `env.SEED` says otherwise.
+ * and livekit-server, seeded with the demo data unless `env.SEED` says otherwise. One at a time
+ * per test file (the app uses the process-wide Mongoose connection).
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  if (running) {
+    // The app uses the process-wide Mongoose connection: one app per test process. Start
+    // further app processes as children (see processes.ts) or split the test file.
+    throw new Error('startTestApp: an app is already running in this test file; stop it first');
+  }
   const s = stack();
   const dataDir = mkdtempSync(join(s.tmpDir, 'app-'));
   const mongoUri = env.MONGODB_URI ?? uniqueDbUri('app');
@@ -59,12 +67,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     CLIENT_DIST: join(s.root, 'dist', 'client'),
     ...env,
   });
-  const running = await startServer(config);
+  const server = await startServer(config);
+  running = server;
   return {
-    ...running,
+    ...server,
     dataDir,
     async stop() {
-      await running.close();
+      running = undefined;
+      await server.close();
       if (!env.MONGODB_URI) await dropDatabase(mongoUri).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },

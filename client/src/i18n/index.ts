@@ -1,0 +1,30 @@
+import { createI18n } from 'vue-i18n';
+import en from './en';
+import vi from './vi';
+
+/** Languages of the UI; Vietnamese is the default. */
+export const LOCALES = ['vi', 'en'] as const;
+/** One of {@link LOCALES}. */
+export type Locale = (typeof LOCALES)[number];
+
+const STORAGE_KEY = 'dienhong.locale';
+
+function initialLocale(): Locale {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  return saved === 'en' || saved === 'vi' ? saved : 'vi';
+}
+
+/** The app's vue-i18n instance (Composition API mode). */
+export const i18n = createI18n({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: 'vi',
+  messages: { vi, en },
+});
+
+/** Switches the UI language, remembers it, and updates `<html lang>`. */
+export function setLocale(locale: Locale): void {
+  i18n.global.locale.value = locale;
+  localStorage.setItem(STORAGE_KEY, locale);
+  document.documentElement.lang = locale;
+}

@@ -1,0 +1,106 @@
+import type { SignatureBlock } from '../../contracts/minutes';
+
+/** A person as named in the record: full name and, when known, position and unit. */
+export interface PersonFact {
+  name: string;
+  /** Chức vụ, e.g. "Giám đốc Sở Tài chính". */
+  position?: string;
+}
+
+/** A bridge point (điểm cầu) of the meeting; the host site is where the chair sits. */
+export interface SiteFact {
+  id: string;
+  name: string;
+  isHost?: boolean;
+}
+
+/** One invited participant and whether they attended. */
+export interface AttendeeFact extends PersonFact {
+  /** The site they attended from (or were expected at); unset = the host site. */
+  siteId?: string;
+  present: boolean;
+  /** Name (and position) of the invited person this attendee stands in for (dự thay). */
+  substituteFor?: string;
+  /** Why an absent participant did not attend. */
+  absenceReason?: string;
+}
+
+/** One turn at the floor, in the order given. */
+export interface SpeakerFact extends PersonFact {
+  siteName?: string;
+  /** ISO date-times of the turn. */
+  startedAt: string;
+  endedAt?: string;
+  /** What was said, as the secretary will refine it. */
+  summary?: string;
+}
+
+/** One option of a poll with its count. */
+export interface PollOptionFact {
+  label: string;
+  votes: number;
+}
+
+/** A closed poll (biểu quyết) and its counted result. */
+export interface PollFact {
+  question: string;
+  options: PollOptionFact[];
+  /** Participants entitled to vote. */
+  eligible: number;
+  /** Ballots cast. */
+  cast: number;
+  anonymous?: boolean;
+  closedAt?: string;
+  /** The declared outcome, e.g. "Thông qua". */
+  outcome?: string;
+}
+
+/** One agenda item and what happened under it. */
+export interface AgendaItemFact {
+  title: string;
+  presenter?: PersonFact;
+  summary?: string;
+  speakers: SpeakerFact[];
+  polls: PollFact[];
+  conclusions?: string[];
+}
+
+/**
+ * Everything the templates need to know about a meeting, gathered from the meeting records
+ * (participants, attendance, speaker queue, polls). Plain data: the caller builds it.
+ */
+export interface MeetingFacts {
+  /** Cơ quan ban hành and its parent (cơ quan chủ quản), as they head the document. */
+  issuingBody: { name: string; parentName?: string };
+  /** Số, ký hiệu of the minutes, e.g. "12/BB-UBND". */
+  minutesNumberSymbol: string;
+  /** Địa danh used in the place-and-date line, e.g. "Vĩnh Phúc". */
+  placeName: string;
+  /** Date of issue (YYYY-MM-DD); defaults to the meeting's date. */
+  issuedOn?: string;
+  /** Meeting title, e.g. "Phiên họp thường kỳ tháng 11 năm 2026 của Ủy ban nhân dân tỉnh". */
+  title: string;
+  /** ISO date-times. */
+  startedAt: string;
+  endedAt?: string;
+  /** Where the meeting took place (phòng họp, địa chỉ). */
+  location: string;
+  chair: PersonFact;
+  secretary: PersonFact;
+  sites: SiteFact[];
+  attendees: AttendeeFact[];
+  agendaItems: AgendaItemFact[];
+  /** Overall conclusions of the chair. */
+  conclusions: string[];
+  recipients: string[];
+  archive?: string;
+  /** The notice of conclusions, when one is issued. */
+  notice?: {
+    numberSymbol: string;
+    signer: SignatureBlock;
+    recipients?: string[];
+    archive?: string;
+  };
+  /** Fixed creation date for reproducible renders; defaults to `startedAt`. */
+  createdAt?: string;
+}
