@@ -58,6 +58,7 @@ const en: typeof vi = {
     close: 'Close',
     showInactive: 'Show inactive entries too',
     total: 'Total: {n}',
+    pageSize: 'Rows per page',
     sample: 'sample data',
   },
   units: {

@@ -56,6 +56,7 @@ const vi = {
     close: 'Đóng',
     showInactive: 'Hiện cả mục ngừng hoạt động',
     total: 'Tổng số: {n}',
+    pageSize: 'Số dòng mỗi trang',
     sample: 'dữ liệu mẫu',
   },
   units: {
