@@ -78,6 +78,12 @@ const envSchema = z
     SEED: z.enum(['demo', 'none']).default('demo'),
     CLIENT_DIST: z.string().trim().min(1).default('./dist/client'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    UPLOAD_LIMIT_MB: z.coerce
+      .number({ error: 'expected a number of megabytes' })
+      .min(0.01, 'expected at least 0.01')
+      .max(2048, 'expected at most 2048')
+      .default(50),
+    LIVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   })
   .superRefine((env, ctx) => {
     const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
@@ -119,6 +125,10 @@ export interface Config {
   seed: 'demo' | 'none';
   clientDist: string;
   shutdownTimeoutMs: number;
+  /** Largest accepted meeting document, in bytes (UPLOAD_LIMIT_MB, default 50). */
+  uploadLimitBytes: number;
+  /** Interval of keep-alive comments on live streams (LIVE_HEARTBEAT_SECONDS, default 15). */
+  liveHeartbeatMs: number;
 }
 
 /** Thrown by {@link parseConfig} with every problem of the environment, one per line. */
@@ -180,6 +190,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     seed: e.SEED,
     clientDist: e.CLIENT_DIST,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),
+    liveHeartbeatMs: e.LIVE_HEARTBEAT_SECONDS * 1000,
   };
 }
 
