@@ -106,7 +106,15 @@ async function edit(
   }
   await exclusive(meetingId, async () => {
     const next = mutate(toDocItems(await recordItems(meetingId)));
-    if (bridge) await bridge.applyToDocument(meetingId, next);
+    if (bridge) {
+      await bridge.applyToDocument(meetingId, next).catch(() => {
+        throw appError(
+          'service_unavailable',
+          503,
+          'The co-edited agenda could not be updated, so nothing was changed. Try again in a moment.',
+        );
+      });
+    }
     await materializeFromDocument(meetingId, next, actor);
   });
   return buildAgenda(meetingId);
