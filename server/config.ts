@@ -76,6 +76,7 @@ const envSchema = z
       .max(90 * 86_400)
       .default(7 * 86_400),
     SEED: z.enum(['demo', 'none']).default('demo'),
+    SEED_DEMO_MEETINGS: z.enum(['true', 'false']).optional(),
     CLIENT_DIST: z.string().trim().min(1).default('./dist/client'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     UPLOAD_LIMIT_MB: z.coerce
@@ -123,6 +124,11 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   seed: 'demo' | 'none';
+  /**
+   * With SEED=demo, also seed the demo meetings (SEED_DEMO_MEETINGS; default true, but false
+   * under NODE_ENV=test, where each test app would otherwise spend seconds on them).
+   */
+  seedDemoMeetings: boolean;
   clientDist: string;
   shutdownTimeoutMs: number;
   /** Largest accepted meeting document, in bytes (UPLOAD_LIMIT_MB, default 50). */
@@ -188,6 +194,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     seed: e.SEED,
+    seedDemoMeetings:
+      e.SEED_DEMO_MEETINGS === undefined ? e.NODE_ENV !== 'test' : e.SEED_DEMO_MEETINGS === 'true',
     clientDist: e.CLIENT_DIST,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),

@@ -30,6 +30,14 @@ export function contentDisposition(kind: 'inline' | 'attachment', filename: stri
 }
 
 /**
+ * Undoes the escaping browsers apply to file names in multipart/form-data (the HTML
+ * standard writes `"` as `%22` and line breaks as `%0D`/`%0A`).
+ */
+export function fromMultipartFilename(name: string | undefined): string | undefined {
+  return name?.replace(/%22/g, '"').replace(/%0[ad]/gi, '');
+}
+
+/**
  * A safe stored name for an uploaded file: no path, no control characters, NFC, at most 200
  * characters, and an extension that matches what the content is.
  */

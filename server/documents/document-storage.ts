@@ -9,6 +9,7 @@ import type { GridFSBucket, GridFSBucketReadStream } from 'mongodb';
 import type { DocumentType } from '../contracts/documents';
 import { appError, badRequest } from '../errors';
 import type { AppError } from '../errors';
+import { fromMultipartFilename } from './content-disposition';
 import { classifyZip, SNIFF_BYTES, sniffHead } from './content-sniffer';
 import type { HeadKind } from './content-sniffer';
 import {
@@ -156,10 +157,14 @@ async function storeStream(
     limit.hit = true;
     inspect.destroy(tooLarge(limitBytes));
   });
+  // The part stream is piped, not put in the pipeline: a pipeline would destroy it on error,
+  // and busboy, waiting for it to drain, would never read the rest of the request.
+  stream.pipe(inspect);
   try {
-    await pipeline(stream, inspect, upload);
+    await pipeline(inspect, upload);
     if (limit.hit || stream.truncated) throw tooLarge(limitBytes);
   } catch (err) {
+    stream.unpipe(inspect);
     stream.resume();
     await removeFile(fileId);
     throw limit.hit ? tooLarge(limitBytes) : err;
@@ -223,7 +228,7 @@ export function receiveUpload(req: Request, limitBytes: number): Promise<Receive
         fail(badRequest('Send one file, in a part named "file".'));
         return;
       }
-      stored = storeStream(stream, info.filename, limitBytes);
+      stored = storeStream(stream, fromMultipartFilename(info.filename), limitBytes);
       stored.catch(() => undefined);
     });
     parser.on('filesLimit', () => {

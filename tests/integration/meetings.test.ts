@@ -14,7 +14,7 @@ let c: DemoClients;
 let dir: Directory;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ SEED_DEMO_MEETINGS: 'true' });
   c = await demoClients(app.url);
   dir = await directory(c.admin);
 });
