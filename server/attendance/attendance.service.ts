@@ -16,9 +16,9 @@ import { MeetingModel } from '../meetings/meeting.model';
 import { canTakeRollCall, operatesSite } from '../meetings/meeting.policy';
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import { quorumOf } from '../meetings/meeting.service';
-import { participantService } from '../meetings/participant.service';
+import { participantService, seatsOf } from '../meetings/participant.service';
 import type { VotingSeat } from '../meetings/participant.service';
-import { userService } from '../users/user.service';
+import { UserModel } from '../users/user.model';
 import { resolveStatus } from './attendance-status';
 import type { IntervalFact, MarkFact } from './attendance-status';
 import { AttendanceMarkModel, RemoteIntervalModel } from './attendance.model';
@@ -57,14 +57,14 @@ function quorumFrom(
 /** The roll call of a meeting: every participant and site with their status, and the quorum. */
 export async function buildAttendance(meetingId: string, now = new Date()): Promise<Attendance> {
   const mid = oid(meetingId);
-  const [meeting, participants, sites, marks, intervals, seats] = await Promise.all([
+  const [meeting, participants, sites, marks, intervals] = await Promise.all([
     MeetingModel.findById(mid, { quorum: 1 }).lean(),
     participantService.participantsOf(meetingId),
     participantService.sitesOf(meetingId),
     AttendanceMarkModel.find({ meetingId: mid }).sort({ at: 1 }).lean(),
     RemoteIntervalModel.find({ meetingId: mid }).lean(),
-    participantService.votingSeats(meetingId),
   ]);
+  const seats = seatsOf(participants);
   if (!meeting) throw notFound(`Meeting ${meetingId}`);
   const marksBy = new Map<string, MarkFact[]>();
   for (const m of marks) {
@@ -82,12 +82,11 @@ export async function buildAttendance(meetingId: string, now = new Date()): Prom
       { joinedAt: i.joinedAt, leftAt: i.leftAt ?? null },
     ]);
   }
-  const names = new Map(
-    (await userService.getMany(participants.map((p) => p.userId.toHexString()))).map((u) => [
-      u.id,
-      u.fullName,
-    ]),
-  );
+  const users = await UserModel.find(
+    { _id: { $in: participants.map((p) => p.userId) } },
+    { fullName: 1 },
+  ).lean();
+  const names = new Map(users.map((u) => [u._id.toHexString(), u.fullName]));
   const entry = (
     kind: SubjectKind,
     id: string,
@@ -126,9 +125,19 @@ export async function buildAttendance(meetingId: string, now = new Date()): Prom
   return { meetingId, people, sites: siteEntries, quorum: quorumFrom(seats, present, meeting) };
 }
 
-async function changed(meetingId: string): Promise<Attendance> {
+/**
+ * Publishes a change of the roll call: the changed lines and the quorum (not the whole
+ * list, which a screen already has and which grows with the meeting).
+ */
+async function changed(
+  meetingId: string,
+  subject: { kind: SubjectKind; id: string },
+): Promise<Attendance> {
   const view = await buildAttendance(meetingId);
-  await liveService.publish(meetingId, 'attendance.changed', { attendance: view });
+  const entries = [...view.people, ...view.sites].filter(
+    (e) => e.subject.kind === subject.kind && e.subject.id === subject.id,
+  );
+  await liveService.publish(meetingId, 'attendance.changed', { entries, quorum: view.quorum });
   return view;
 }
 
@@ -157,7 +166,7 @@ async function mark(
     after: { status: input.status, ...(input.status === 'absent' ? { reason: input.reason } : {}) },
     at,
   });
-  return changed(meetingId);
+  return changed(meetingId, { kind, id: subjectId });
 }
 
 function requireOpen(access: MeetingAccess): void {
@@ -174,8 +183,7 @@ function requireOpen(access: MeetingAccess): void {
 }
 
 async function requireParticipant(meetingId: string, userId: string): Promise<void> {
-  const all = await participantService.participantsOf(meetingId);
-  if (!all.some((p) => p.userId.toHexString() === userId)) {
+  if (!(await participantService.isParticipant(meetingId, userId))) {
     throw notFound(`Participant ${userId} of meeting ${meetingId}`);
   }
 }
@@ -304,7 +312,7 @@ export const attendanceService = {
       after: { identity },
       at,
     });
-    await changed(meetingId);
+    await changed(meetingId, subject);
     return true;
   },
 
@@ -328,7 +336,7 @@ export const attendanceService = {
       after: { identity },
       at,
     });
-    await changed(meetingId);
+    await changed(meetingId, subject);
     return true;
   },
 

@@ -28,7 +28,7 @@ export const liveEventTypes = [
   'poll.changed',
   /** `{ pollId, ballotsCast }`: ballots are coming in (coalesced, at most a few per second). */
   'poll.progress',
-  /** `{ attendance }`: roll call and quorum. */
+  /** `{ entries, quorum }`: the changed roll-call lines (see attendance.ts) and the quorum. */
   'attendance.changed',
   /** `{ documentId }`: a document or a version was added or changed. */
   'documents.changed',

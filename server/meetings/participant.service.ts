@@ -126,6 +126,28 @@ export interface VotingSeat {
   occupantIds: string[];
 }
 
+/** The voting seats among participants: each voting member, with whoever attends in their place. */
+export function seatsOf(
+  rows: readonly {
+    userId: Types.ObjectId;
+    voting: boolean;
+    substituteFor?: Types.ObjectId | null;
+  }[],
+): VotingSeat[] {
+  const seats = new Map<string, VotingSeat>();
+  for (const r of rows) {
+    if (r.voting && !r.substituteFor) {
+      const id = r.userId.toHexString();
+      seats.set(id, { memberId: id, occupantIds: [id] });
+    }
+  }
+  for (const r of rows) {
+    if (r.substituteFor)
+      seats.get(r.substituteFor.toHexString())?.occupantIds.push(r.userId.toHexString());
+  }
+  return [...seats.values()];
+}
+
 /** Participants (people with a meeting role) and sites (bridge points with an operator). */
 export const participantService = {
   /** Gives a person a role held by the meeting itself (chair, secretary), inviting them if needed. */
@@ -177,24 +199,16 @@ export const participantService = {
     return await ParticipantModel.find({ meetingId: oid(meetingId) }).lean();
   },
 
+  /** Whether a person is invited to a meeting. */
+  async isParticipant(meetingId: string, userId: string): Promise<boolean> {
+    return (
+      (await ParticipantModel.exists({ meetingId: oid(meetingId), userId: oid(userId) })) !== null
+    );
+  },
+
   /** The voting seats of a meeting, each with the member and their substitutes. */
   async votingSeats(meetingId: string): Promise<VotingSeat[]> {
-    const rows = await ParticipantModel.find(
-      { meetingId: oid(meetingId) },
-      { userId: 1, voting: 1, substituteFor: 1 },
-    ).lean();
-    const seats = new Map<string, VotingSeat>();
-    for (const r of rows) {
-      if (r.voting && !r.substituteFor) {
-        const id = r.userId.toHexString();
-        seats.set(id, { memberId: id, occupantIds: [id] });
-      }
-    }
-    for (const r of rows) {
-      if (!r.substituteFor) continue;
-      seats.get(r.substituteFor.toHexString())?.occupantIds.push(r.userId.toHexString());
-    }
-    return [...seats.values()];
+    return seatsOf(await this.participantsOf(meetingId));
   },
 
   /**
