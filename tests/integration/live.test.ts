@@ -37,12 +37,19 @@ beforeAll(async () => {
   supervisor = new Supervisor({ root: stack().root, dataDir: redisDir, log: () => undefined });
   const redis = await supervisor.startRedis();
   mongoUri = uniqueDbUri('live');
-  const shared = { MONGODB_URI: mongoUri, REDIS_URL: redis.url, JWT_SECRET: randomBytes(32).toString('hex'), LIVE_HEARTBEAT_SECONDS: '1' };
+  const shared = {
+    MONGODB_URI: mongoUri,
+    REDIS_URL: redis.url,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LIVE_HEARTBEAT_SECONDS: '1',
+  };
   // One after the other: the first seeds the empty database.
   apps.push(await startAppProcess({ ...shared, SEED: 'demo' }));
   apps.push(await startAppProcess({ ...shared, SEED: 'none' }));
   proxy = await startRoundRobinProxy(apps.map((a) => a.url));
-  [chair, secretary, d1, d2] = await Promise.all(['chutich', 'thuky', 'daibieu1', 'daibieu2'].map((u) => loginAs(proxy.url, u))) as [ApiClient, ApiClient, ApiClient, ApiClient];
+  [chair, secretary, d1, d2] = (await Promise.all(
+    ['chutich', 'thuky', 'daibieu1', 'daibieu2'].map((u) => loginAs(proxy.url, u)),
+  )) as [ApiClient, ApiClient, ApiClient, ApiClient];
   dir = await directory(await loginAs(proxy.url, 'admin'));
 });
 
@@ -57,11 +64,22 @@ afterAll(async () => {
 });
 
 /** Opens a stream through the proxy and reports which backend serves it. */
-async function stream(client: ApiClient, meetingId: string, opts: { lastEventId?: number; header?: boolean } = {}) {
+async function stream(
+  client: ApiClient,
+  meetingId: string,
+  opts: { lastEventId?: number; header?: boolean } = {},
+) {
   const query = new URLSearchParams({ token: client.token ?? '' });
-  if (opts.lastEventId !== undefined && !opts.header) query.set('lastEventId', String(opts.lastEventId));
-  const headers = opts.lastEventId !== undefined && opts.header ? { 'last-event-id': String(opts.lastEventId) } : undefined;
-  const sse = await SseClient.connect(`${proxy.url}/api/meetings/${meetingId}/live?${query.toString()}`, headers);
+  if (opts.lastEventId !== undefined && !opts.header)
+    query.set('lastEventId', String(opts.lastEventId));
+  const headers =
+    opts.lastEventId !== undefined && opts.header
+      ? { 'last-event-id': String(opts.lastEventId) }
+      : undefined;
+  const sse = await SseClient.connect(
+    `${proxy.url}/api/meetings/${meetingId}/live?${query.toString()}`,
+    headers,
+  );
   clients.push(sse);
   const backend = proxy.served.at(-1) as number;
   await sse.next((e) => e.event === 'ready', 'the ready event', 10_000);
@@ -73,17 +91,25 @@ const live = (sse: SseClient) => sse.messages<LiveEvent>();
 describe('live state across two API processes', () => {
   it('brings every change to clients on both processes within 500 ms', async () => {
     const m = await buildMeeting({ secretary }, dir, { state: 'live' });
-    const agenda = (await secretary.post<Agenda>(`/api/meetings/${m.id}/agenda`, { title: 'Mục 1' })).body;
+    const agenda = (
+      await secretary.post<Agenda>(`/api/meetings/${m.id}/agenda`, { title: 'Mục 1' })
+    ).body;
     await d1.post(`/api/meetings/${m.id}/attendance/check-in`);
     const a = await stream(d1, m.id);
     const b = await stream(d2, m.id);
     expect(a.backend).not.toBe(b.backend);
 
     const changes: [string, () => Promise<unknown>][] = [
-      ['agenda.current', () => chair.put(`/api/meetings/${m.id}/agenda/current`, { itemId: agenda.items[0]!.id })],
+      [
+        'agenda.current',
+        () => chair.put(`/api/meetings/${m.id}/agenda/current`, { itemId: agenda.items[0]!.id }),
+      ],
       ['floor.changed', () => d1.post<FloorState>(`/api/meetings/${m.id}/floor`, {})],
       ['attendance.changed', () => d2.post(`/api/meetings/${m.id}/attendance/check-in`)],
-      ['poll.changed', () => chair.post<Poll>(`/api/meetings/${m.id}/polls`, { question: 'Thông qua?' })],
+      [
+        'poll.changed',
+        () => chair.post<Poll>(`/api/meetings/${m.id}/polls`, { question: 'Thông qua?' }),
+      ],
     ];
     for (const [type, change] of changes) {
       const seen = (sse: SseClient) => live(sse).filter((e) => e.type === type).length;
@@ -92,7 +118,13 @@ describe('live state across two API processes', () => {
       await change();
       const arrivals = await Promise.all(
         [a.sse, b.sse].map((sse, i) =>
-          sse.next((e) => e.event === 'message' && (JSON.parse(e.data) as LiveEvent).type === type && live(sse).filter((x) => x.type === type).length > (before[i] ?? 0), type),
+          sse.next(
+            (e) =>
+              e.event === 'message' &&
+              (JSON.parse(e.data) as LiveEvent).type === type &&
+              live(sse).filter((x) => x.type === type).length > (before[i] ?? 0),
+            type,
+          ),
         ),
       );
       for (const [i, arrival] of arrivals.entries()) {
@@ -124,26 +156,46 @@ describe('live state across two API processes', () => {
     for (const header of [true, false]) {
       const again = await stream(d1, m.id, { lastEventId: lastSeen, header });
       const missed = live(again.sse);
-      expect(missed.map((e) => e.seq)).toEqual(Array.from({ length: snapshot.seq - lastSeen }, (_, i) => lastSeen + 1 + i));
-      expect(missed.map((e) => e.type)).toEqual(['agenda.changed', 'agenda.changed', 'attendance.changed']);
+      expect(missed.map((e) => e.seq)).toEqual(
+        Array.from({ length: snapshot.seq - lastSeen }, (_, i) => lastSeen + 1 + i),
+      );
+      expect(missed.map((e) => e.type)).toEqual([
+        'agenda.changed',
+        'agenda.changed',
+        'attendance.changed',
+      ]);
       const titles = (missed[1]?.data.items as { title: string }[]).map((i) => i.title);
-      expect(titles).toEqual(['Trước khi mất kết nối', 'Trong khi mất kết nối 1', 'Trong khi mất kết nối 2']);
+      expect(titles).toEqual([
+        'Trước khi mất kết nối',
+        'Trong khi mất kết nối 1',
+        'Trong khi mất kết nối 2',
+      ]);
       await again.sse.close();
     }
     const resumed = await stream(d1, m.id, { lastEventId: snapshot.seq });
     expect(live(resumed.sse)).toEqual([]);
     await chair.post(`/api/meetings/${m.id}/polls`, { question: 'Sau khi nối lại?' });
-    const next = await resumed.sse.next((e) => e.event === 'message', 'a live event after catching up');
+    const next = await resumed.sse.next(
+      (e) => e.event === 'message',
+      'a live event after catching up',
+    );
     expect((JSON.parse(next.data) as LiveEvent).seq).toBe(snapshot.seq + 1);
   });
 
   it('authorizes the stream like the rest of the API', async () => {
-    const m = await buildMeeting({ secretary }, dir, { delegates: ['daibieu1'], overrides: { visibility: 'confidential' } });
+    const m = await buildMeeting({ secretary }, dir, {
+      delegates: ['daibieu1'],
+      overrides: { visibility: 'confidential' },
+    });
     const anonymous = await SseClient.connect(`${proxy.url}/api/meetings/${m.id}/live`);
     expect(anonymous.status).toBe(401);
-    const outsider = await SseClient.connect(`${proxy.url}/api/meetings/${m.id}/live?token=${d2.token ?? ''}`);
+    const outsider = await SseClient.connect(
+      `${proxy.url}/api/meetings/${m.id}/live?token=${d2.token ?? ''}`,
+    );
     expect(outsider.status).toBe(404);
-    const bad = await SseClient.connect(`${proxy.url}/api/meetings/${m.id}/live?token=${d1.token ?? ''}&lastEventId=-1`);
+    const bad = await SseClient.connect(
+      `${proxy.url}/api/meetings/${m.id}/live?token=${d1.token ?? ''}&lastEventId=-1`,
+    );
     expect(bad.status).toBe(400);
     expect((await d2.get(`/api/meetings/${m.id}/live/state`)).status).toBe(404);
   });

@@ -16,7 +16,11 @@ const VOTERS = 200;
 const PASSWORD = 'Bau-cu-kiem-thu-2026';
 
 /** Runs `task` over `items` with at most `limit` at a time. */
-async function pool<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
@@ -46,19 +50,27 @@ describe('200 voters at once', () => {
   it('counts exactly one ballot per voter, named and secret', { timeout: 600_000 }, async () => {
     // Accounts through the API, as an administrator would create them.
     const run = Date.now().toString(36);
-    const users = await pool(Array.from({ length: VOTERS }, (_, i) => i), 8, async (i) => {
-      const res = await c.admin.post<User>('/api/users', {
-        username: `cutri-${run}-${i}`,
-        fullName: `Đại biểu kiểm thử ${i}`,
-        unitId: dir.unitId('26-SNV'),
-        password: PASSWORD,
-      });
-      if (res.status !== 201) throw new Error(`create user ${i}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
-    });
+    const users = await pool(
+      Array.from({ length: VOTERS }, (_, i) => i),
+      8,
+      async (i) => {
+        const res = await c.admin.post<User>('/api/users', {
+          username: `cutri-${run}-${i}`,
+          fullName: `Đại biểu kiểm thử ${i}`,
+          unitId: dir.unitId('26-SNV'),
+          password: PASSWORD,
+        });
+        if (res.status !== 201)
+          throw new Error(`create user ${i}: ${res.status} ${JSON.stringify(res.body)}`);
+        return res.body;
+      },
+    );
     const voters: ApiClient[] = await pool(users, 8, (u) => loginAs(app.url, u.username, PASSWORD));
     const meeting: Meeting = await buildMeeting(c, dir, { delegates: [] });
-    const invited = await c.secretary.post(`/api/meetings/${meeting.id}/invitations`, { kind: 'person', userIds: users.map((u) => u.id) });
+    const invited = await c.secretary.post(`/api/meetings/${meeting.id}/invitations`, {
+      kind: 'person',
+      userIds: users.map((u) => u.id),
+    });
     expect(invited.body).toMatchObject({ participantsAdded: VOTERS });
     await c.secretary.post(`/api/meetings/${meeting.id}/transitions`, { to: 'scheduled' });
     await c.secretary.post(`/api/meetings/${meeting.id}/transitions`, { to: 'live' });
@@ -68,19 +80,42 @@ describe('200 voters at once', () => {
     });
 
     for (const secret of [false, true]) {
-      const created = await c.chair.post<Poll>(`/api/meetings/${meeting.id}/polls`, { question: `Biểu quyết ${secret ? 'kín' : 'công khai'}?`, secret });
-      const opened = await c.chair.post<Poll>(`/api/meetings/${meeting.id}/polls/${created.body.id}/open`);
+      const created = await c.chair.post<Poll>(`/api/meetings/${meeting.id}/polls`, {
+        question: `Biểu quyết ${secret ? 'kín' : 'công khai'}?`,
+        secret,
+      });
+      const opened = await c.chair.post<Poll>(
+        `/api/meetings/${meeting.id}/polls/${created.body.id}/open`,
+      );
       expect(opened.body.eligibleCount).toBe(VOTERS);
       const pollId = created.body.id;
       const results = await Promise.all(
-        voters.map((v, i) => v.post<MyBallot>(`/api/meetings/${meeting.id}/polls/${pollId}/ballots`, { choice: i % 3 })),
+        voters.map((v, i) =>
+          v.post<MyBallot>(`/api/meetings/${meeting.id}/polls/${pollId}/ballots`, {
+            choice: i % 3,
+          }),
+        ),
       );
       expect(results.filter((r) => r.status !== 201).map((r) => [r.status, r.body])).toEqual([]);
       const closed = await c.chair.post<Poll>(`/api/meetings/${meeting.id}/polls/${pollId}/close`);
-      const expected = [0, 1, 2].map((k) => Array.from({ length: VOTERS }, (_, i) => i % 3).filter((x) => x === k).length);
-      expect(closed.body.results?.options.map((o) => o.count), `secret=${secret}`).toEqual(expected);
-      expect(closed.body.results).toMatchObject({ ballots: VOTERS, eligible: VOTERS, quorumMet: true });
-      expect(await db.db().collection('ballots').countDocuments({ pollId: new ObjectId(pollId) })).toBe(VOTERS);
+      const expected = [0, 1, 2].map(
+        (k) => Array.from({ length: VOTERS }, (_, i) => i % 3).filter((x) => x === k).length,
+      );
+      expect(
+        closed.body.results?.options.map((o) => o.count),
+        `secret=${secret}`,
+      ).toEqual(expected);
+      expect(closed.body.results).toMatchObject({
+        ballots: VOTERS,
+        eligible: VOTERS,
+        quorumMet: true,
+      });
+      expect(
+        await db
+          .db()
+          .collection('ballots')
+          .countDocuments({ pollId: new ObjectId(pollId) }),
+      ).toBe(VOTERS);
     }
   });
 });

@@ -56,9 +56,17 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   try {
     const deadline = Date.now() + 90_000;
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app process exited (${child.exitCode ?? child.signalCode})`);
-      if (await fetch(`${url}/api/health`).then(() => true, () => false)) break;
-      if (Date.now() > deadline) throw new Error(`the app process on port ${port} did not answer within 90 s`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`the app process exited (${child.exitCode ?? child.signalCode})`);
+      if (
+        await fetch(`${url}/api/health`).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (Date.now() > deadline)
+        throw new Error(`the app process on port ${port} did not answer within 90 s`);
       await new Promise((r) => setTimeout(r, 200));
     }
   } catch (err) {

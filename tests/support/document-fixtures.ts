@@ -55,11 +55,17 @@ export function exeBytes(): Buffer {
   return b;
 }
 
-const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
 
 /** An OOXML package of the given kind (its main part decides it). */
-export function ooxmlBytes(kind: 'docx' | 'xlsx' | 'pptx', extra: { name: string; data: string }[] = []): Buffer {
-  const main = { docx: 'word/document.xml', xlsx: 'xl/workbook.xml', pptx: 'ppt/presentation.xml' }[kind];
+export function ooxmlBytes(
+  kind: 'docx' | 'xlsx' | 'pptx',
+  extra: { name: string; data: string }[] = [],
+): Buffer {
+  const main = { docx: 'word/document.xml', xlsx: 'xl/workbook.xml', pptx: 'ppt/presentation.xml' }[
+    kind
+  ];
   return buildZip([
     { name: '[Content_Types].xml', data: CONTENT_TYPES },
     { name: '_rels/.rels', data: '<Relationships/>' },

@@ -77,7 +77,10 @@ export async function demoClients(url: string): Promise<DemoClients> {
 let counter = 0;
 
 /** A valid body for `POST /api/meetings` (host: the province; chair chutich, secretary thuky). */
-export function meetingInput(dir: Directory, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function meetingInput(
+  dir: Directory,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   counter++;
   const start = Date.UTC(2027, 0, 10, 8, 0, 0) + counter * 60_000;
   return {
@@ -98,7 +101,10 @@ const PATH: MeetingState[] = ['scheduled', 'live', 'ended', 'minutes_published']
 export async function moveTo(secretary: ApiClient, id: string, state: MeetingState): Promise<void> {
   if (state === 'draft') return;
   if (state === 'cancelled') {
-    const res = await secretary.post(`/api/meetings/${id}/transitions`, { to: 'cancelled', reason: 'kiểm thử' });
+    const res = await secretary.post(`/api/meetings/${id}/transitions`, {
+      to: 'cancelled',
+      reason: 'kiểm thử',
+    });
     if (res.status !== 200) throw new Error(`cancel: ${res.status} ${JSON.stringify(res.body)}`);
     return;
   }
@@ -119,7 +125,8 @@ export async function buildMeeting(
   opts: { state?: MeetingState; delegates?: string[]; overrides?: Record<string, unknown> } = {},
 ): Promise<Meeting> {
   const res = await c.secretary.post<Meeting>('/api/meetings', meetingInput(dir, opts.overrides));
-  if (res.status !== 201) throw new Error(`create meeting: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`create meeting: ${res.status} ${JSON.stringify(res.body)}`);
   const delegates = opts.delegates ?? ['daibieu1', 'daibieu2', 'daibieu3'];
   if (delegates.length) {
     const inv = await c.secretary.post(`/api/meetings/${res.body.id}/invitations`, {

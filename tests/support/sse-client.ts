@@ -24,7 +24,10 @@ export class SseClient {
   /** Connects and resolves once the answer's headers arrive. */
   static async connect(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const client = new SseClient();
-    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: client.abort.signal });
+    const res = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: client.abort.signal,
+    });
     client.status = res.status;
     if (res.ok && res.body) client.done = client.read(res.body);
     else await res.body?.cancel();
@@ -87,7 +90,10 @@ export class SseClient {
       const found = this.events.find(match);
       if (found) return found;
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms (got ${this.events.map((e) => e.event + ':' + e.data.slice(0, 60)).join(' | ')})`);
+      if (left <= 0)
+        throw new Error(
+          `no ${what} within ${timeoutMs} ms (got ${this.events.map((e) => e.event + ':' + e.data.slice(0, 60)).join(' | ')})`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

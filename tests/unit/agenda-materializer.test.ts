@@ -6,11 +6,29 @@ import type { RecordItem } from '../../server/agenda/agenda-view';
 const id = (n: number) => n.toString(16).padStart(24, '0');
 
 function docItem(n: number, over: Partial<AgendaDocItem> = {}): AgendaDocItem {
-  return { id: id(n), title: `Mục ${n}`, presenterId: null, durationMinutes: 10, documentIds: [], notes: '', ...over };
+  return {
+    id: id(n),
+    title: `Mục ${n}`,
+    presenterId: null,
+    durationMinutes: 10,
+    documentIds: [],
+    notes: '',
+    ...over,
+  };
 }
 
 function recordItem(n: number, order: number, over: Partial<RecordItem> = {}): RecordItem {
-  return { id: id(n), order, title: `Mục ${n}`, presenterId: null, durationMinutes: 10, documentIds: [], notes: '', removed: false, ...over };
+  return {
+    id: id(n),
+    order,
+    title: `Mục ${n}`,
+    presenterId: null,
+    durationMinutes: 10,
+    documentIds: [],
+    notes: '',
+    removed: false,
+    ...over,
+  };
 }
 
 describe('sanitizeDocItems', () => {
@@ -29,7 +47,13 @@ describe('sanitizeDocItems', () => {
 
   it('clamps durations, drops malformed presenters and unknown documents', () => {
     const [item] = sanitizeDocItems(
-      [docItem(1, { durationMinutes: 99_999.7, presenterId: 'x', documentIds: [id(7), id(7), id(8), 'bad'] })],
+      [
+        docItem(1, {
+          durationMinutes: 99_999.7,
+          presenterId: 'x',
+          documentIds: [id(7), id(7), id(8), 'bad'],
+        }),
+      ],
       new Set([id(7)]),
     );
     expect(item).toMatchObject({ durationMinutes: 1440, presenterId: null, documentIds: [id(7)] });
@@ -39,8 +63,16 @@ describe('sanitizeDocItems', () => {
 describe('planMaterialization', () => {
   it('creates new ids, rewrites changed or moved items, marks missing ones removed', () => {
     const existing = [recordItem(1, 0), recordItem(2, 1), recordItem(3, 2)];
-    const plan = planMaterialization(existing, [docItem(3), docItem(1, { title: 'Mục 1 (sửa)' }), docItem(4)]);
-    expect(plan.items.map((i) => [i.id, i.order])).toEqual([[id(3), 0], [id(1), 1], [id(4), 2]]);
+    const plan = planMaterialization(existing, [
+      docItem(3),
+      docItem(1, { title: 'Mục 1 (sửa)' }),
+      docItem(4),
+    ]);
+    expect(plan.items.map((i) => [i.id, i.order])).toEqual([
+      [id(3), 0],
+      [id(1), 1],
+      [id(4), 2],
+    ]);
     expect(plan.writes.map((w) => w.id).sort()).toEqual([id(1), id(3), id(4)].sort());
     expect(plan.removals).toEqual([id(2)]);
     expect(plan.changed).toBe(true);

@@ -1,21 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { asciiFallback, contentDisposition, encodeRfc5987, safeFilename } from '../../server/documents/content-disposition';
+import {
+  asciiFallback,
+  contentDisposition,
+  encodeRfc5987,
+  safeFilename,
+} from '../../server/documents/content-disposition';
 import { classifyZip, sniffHead } from '../../server/documents/content-sniffer';
-import { locateCentralDirectory, parseCentralDirectory, storedEntryData } from '../../server/documents/zip-directory';
-import { exeBytes, jpegBytes, odtBytes, ooxmlBytes, pdfBytes, plainZipBytes, pngBytes } from '../support/document-fixtures';
+import {
+  locateCentralDirectory,
+  parseCentralDirectory,
+  storedEntryData,
+} from '../../server/documents/zip-directory';
+import {
+  exeBytes,
+  jpegBytes,
+  odtBytes,
+  ooxmlBytes,
+  pdfBytes,
+  plainZipBytes,
+  pngBytes,
+} from '../support/document-fixtures';
 import { buildZip } from '../support/zip-builder';
 
 /** What the server decides for a whole file held in memory. */
 function classify(file: Buffer): string | null {
   const head = sniffHead(file.subarray(0, 8));
   if (head !== 'zip') return head;
-  const location = locateCentralDirectory(file.subarray(Math.max(0, file.length - 65_557)), file.length);
+  const location = locateCentralDirectory(
+    file.subarray(Math.max(0, file.length - 65_557)),
+    file.length,
+  );
   if (!location) return null;
-  const entries = parseCentralDirectory(file.subarray(location.offset, location.offset + location.size), location.entries);
+  const entries = parseCentralDirectory(
+    file.subarray(location.offset, location.offset + location.size),
+    location.entries,
+  );
   if (!entries) return null;
   const mimetype = entries.find((e) => e.name === 'mimetype');
-  const text = mimetype ? storedEntryData(file.subarray(mimetype.localHeaderOffset), mimetype)?.toString('ascii') ?? null : null;
-  return classifyZip(entries.map((e) => e.name), text);
+  const text = mimetype
+    ? (storedEntryData(file.subarray(mimetype.localHeaderOffset), mimetype)?.toString('ascii') ??
+      null)
+    : null;
+  return classifyZip(
+    entries.map((e) => e.name),
+    text,
+  );
 }
 
 describe('content sniffing', () => {
@@ -43,7 +72,17 @@ describe('content sniffing', () => {
   });
 
   it('finds the central directory behind a ZIP comment', () => {
-    expect(classify(buildZip([{ name: '[Content_Types].xml', data: '<x/>' }, { name: 'word/document.xml', data: '<x/>' }], 'bình luận'))).toBe('docx');
+    expect(
+      classify(
+        buildZip(
+          [
+            { name: '[Content_Types].xml', data: '<x/>' },
+            { name: 'word/document.xml', data: '<x/>' },
+          ],
+          'bình luận',
+        ),
+      ),
+    ).toBe('docx');
   });
 
   it('rejects a truncated ZIP', () => {
@@ -59,7 +98,9 @@ describe('Content-Disposition', () => {
       `attachment; filename="Bao cao tai chinh _Quy 4_ (dot 1).pdf"; filename*=UTF-8''${encodeRfc5987('Báo cáo tài chính "Quý 4" (đợt 1).pdf')}`,
     );
     expect(encodeRfc5987("a'b(c)*")).toBe('a%27b%28c%29%2A');
-    expect(decodeURIComponent(encodeRfc5987('Nghị quyết số 01.docx'))).toBe('Nghị quyết số 01.docx');
+    expect(decodeURIComponent(encodeRfc5987('Nghị quyết số 01.docx'))).toBe(
+      'Nghị quyết số 01.docx',
+    );
   });
 
   it('never lets a name break the header', () => {
@@ -69,7 +110,9 @@ describe('Content-Disposition', () => {
 
 describe('safeFilename', () => {
   it('strips paths and control characters, keeps Vietnamese in NFC', () => {
-    expect(safeFilename('C:\\Users\\x\\Tờ trình.pdf'.normalize('NFD'), 'pdf', 'x')).toBe('Tờ trình.pdf'.normalize('NFC'));
+    expect(safeFilename('C:\\Users\\x\\Tờ trình.pdf'.normalize('NFD'), 'pdf', 'x')).toBe(
+      'Tờ trình.pdf'.normalize('NFC'),
+    );
     expect(safeFilename('../../etc/passwd\u0000.pdf', 'pdf', 'x')).toBe('passwd.pdf');
   });
 

@@ -79,8 +79,23 @@ describe('attendance status', () => {
 
 describe('poll results', () => {
   it('counts every option, with shares of the ballots and the quorum', () => {
-    const stored = computeResults(new Map([[0, 7], [2, 1]]), 3, 10, 12, DEFAULT_QUORUM_RULE);
-    expect(stored).toEqual({ ballots: 8, eligible: 10, counts: [7, 0, 1], quorumRequired: 7, quorumMet: true });
+    const stored = computeResults(
+      new Map([
+        [0, 7],
+        [2, 1],
+      ]),
+      3,
+      10,
+      12,
+      DEFAULT_QUORUM_RULE,
+    );
+    expect(stored).toEqual({
+      ballots: 8,
+      eligible: 10,
+      counts: [7, 0, 1],
+      quorumRequired: 7,
+      quorumMet: true,
+    });
     const shown = presentResults(stored, ['Tán thành', 'Không tán thành', 'Không ý kiến']);
     expect(shown.options.map((o) => o.percent)).toEqual([87.5, 0, 12.5]);
     expect(shown.options[0]).toMatchObject({ label: 'Tán thành', count: 7 });
