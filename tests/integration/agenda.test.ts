@@ -7,6 +7,7 @@ import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { TestApp } from '../support/stack';
+import { must } from '../support/must';
 
 let app: TestApp;
 let c: DemoClients;
@@ -73,7 +74,7 @@ describe('agenda over REST', () => {
 
   it('answers 400/403/404 for bad edits and changes nothing', async () => {
     const m = await buildMeeting(c, dir);
-    const first = (await add(m.id, { title: 'Mục 1' })).body.items[0]!.id;
+    const first = must((await add(m.id, { title: 'Mục 1' })).body.items[0]).id;
     expect((await add(m.id, { title: '' })).status).toBe(400);
     const badDoc = await add(m.id, { title: 'x', documentIds: ['a'.repeat(24)] });
     expect((badDoc.body as unknown as ErrorBody).error.details?.issues?.[0]?.path).toBe(
@@ -138,7 +139,7 @@ describe('agenda from the co-edited document', () => {
   it('materializes the document’s items into the record, keeping ids and the current item', async () => {
     const m = await buildMeeting(c, dir, { state: 'live' });
     const added = await add(m.id, { title: 'Mục từ REST' });
-    const restId = added.body.items[0]!.id;
+    const restId = must(added.body.items[0]).id;
     await c.chair.put(`/api/meetings/${m.id}/agenda/current`, { itemId: restId });
     const newId = '6a0000000000000000000001';
     const items: AgendaDocItem[] = [
@@ -172,7 +173,7 @@ describe('agenda from the co-edited document', () => {
   it('never takes over another meeting’s item id', async () => {
     const a = await buildMeeting(c, dir);
     const b = await buildMeeting(c, dir);
-    const foreign = (await add(a.id, { title: 'Của cuộc họp A' })).body.items[0]!.id;
+    const foreign = must((await add(a.id, { title: 'Của cuộc họp A' })).body.items[0]).id;
     await materializeFromDocument(b.id, [
       {
         id: foreign,

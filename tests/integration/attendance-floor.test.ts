@@ -10,6 +10,7 @@ import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp, waitFor } from '../support/stack';
 import type { TestApp } from '../support/stack';
+import { must } from '../support/must';
 
 let app: TestApp;
 let c: DemoClients;
@@ -48,8 +49,8 @@ async function liveMeetingWithSites() {
   const sites = (await c.secretary.get<Site[]>(`/api/meetings/${m.id}/sites`)).body;
   return {
     m,
-    vinhYen: sites.find((s) => s.unitId === dir.unitId('243'))!,
-    tamHop: sites.find((s) => s.unitId === dir.unitId('VP-249-11'))!,
+    vinhYen: must(sites.find((s) => s.unitId === dir.unitId('243'))),
+    tamHop: must(sites.find((s) => s.unitId === dir.unitId('VP-249-11'))),
   };
 }
 
@@ -308,7 +309,7 @@ describe('the floor (speaker queue)', () => {
 
   it('reports speaking time per person and per site, and clears the floor when the meeting ends', async () => {
     const { m, vinhYen } = await liveMeetingWithSites();
-    const a = (await c.d1.post<FloorState>(`/api/meetings/${m.id}/floor`, {})).body.queue[0]!;
+    const a = must((await c.d1.post<FloorState>(`/api/meetings/${m.id}/floor`, {})).body.queue[0]);
     await c.chair.post(`/api/meetings/${m.id}/floor/${a.id}/grant`, {});
     const report = () =>
       c.secretary.get<SpeakingReport>(`/api/meetings/${m.id}/floor/report`).then((r) => r.body);
@@ -317,23 +318,24 @@ describe('the floor (speaker queue)', () => {
       'the turn to last a moment',
     );
     await c.chair.post(`/api/meetings/${m.id}/floor/${a.id}/end`);
-    const s = (
-      await c.opVinhYen.post<FloorState>(`/api/meetings/${m.id}/floor`, { siteId: vinhYen.id })
-    ).body.queue[0]!;
+    const s = must(
+      (await c.opVinhYen.post<FloorState>(`/api/meetings/${m.id}/floor`, { siteId: vinhYen.id }))
+        .body.queue[0],
+    );
     await c.chair.post(`/api/meetings/${m.id}/floor/${s.id}/grant`, {});
     await c.d2.post(`/api/meetings/${m.id}/floor`, {});
     const done = await report();
     expect(done.people).toHaveLength(1);
     expect(done.people[0]).toMatchObject({ speaker: { name: 'Nguyễn Văn An' }, turns: 1 });
-    expect(done.people[0]!.seconds).toBeGreaterThanOrEqual(0.2);
-    const ended = done.people[0]!.seconds;
+    expect(must(done.people[0]).seconds).toBeGreaterThanOrEqual(0.2);
+    const ended = must(done.people[0]).seconds;
     expect(done.sites[0]).toMatchObject({ speaker: { id: vinhYen.id, kind: 'site' }, turns: 1 });
     // An ended turn no longer grows; the site's open turn does.
     await waitFor(
       async () => ((await report()).sites[0]?.seconds ?? 0) > (done.sites[0]?.seconds ?? 0),
       'the site turn to grow',
     );
-    expect((await report()).people[0]!.seconds).toBe(ended);
+    expect(must((await report()).people[0]).seconds).toBe(ended);
     await c.secretary.post(`/api/meetings/${m.id}/transitions`, { to: 'ended' });
     const floor = (await c.secretary.get<FloorState>(`/api/meetings/${m.id}/floor`)).body;
     expect(floor).toMatchObject({ speaking: [], queue: [] });

@@ -9,6 +9,7 @@ import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { TestApp } from '../support/stack';
+import { must } from '../support/must';
 
 let app: TestApp;
 let c: DemoClients;
@@ -45,7 +46,7 @@ describe('the audit chain', () => {
       'meeting.transition',
       'meeting.updated',
     ]);
-    const transition = res.body.items[3]!;
+    const transition = must(res.body.items[3]);
     expect(transition).toMatchObject({
       seq: 4,
       actor: { kind: 'user', id: dir.userId('thuky'), name: 'Phạm Thu Hà' },
@@ -54,11 +55,11 @@ describe('the audit chain', () => {
     });
     expect(res.body.items[4]).toMatchObject({ before: { place: '' }, after: { place: 'Phòng 9' } });
     expect(res.body.items.every((e, i) => e.seq === i + 1)).toBe(true);
-    expect(res.body.items[1]!.prevHash).toBe(res.body.items[0]!.hash);
+    expect(must(res.body.items[1]).prevHash).toBe(must(res.body.items[0]).hash);
     expect((await verify(m.id)).body).toMatchObject({
       ok: true,
       entries: 5,
-      head: res.body.items[4]!.hash,
+      head: must(res.body.items[4]).hash,
       firstBroken: null,
     });
   });
@@ -77,12 +78,18 @@ describe('the audit chain', () => {
     // Someone with database access rewrites history: the meeting "was cancelled", not ended.
     const target = await entries().findOne({ meetingId: mid, seq: 4 });
     expect(target?.action).toBe('meeting.transition');
-    await entries().updateOne({ _id: target!._id }, { $set: { after: '{"state":"cancelled"}' } });
+    await entries().updateOne(
+      { _id: must(target)._id },
+      { $set: { after: '{"state":"cancelled"}' } },
+    );
     const broken = (await verify(m.id)).body;
     expect(broken).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: 'hash_mismatch' } });
     expect(broken.firstBroken?.message).toContain('Entry 4');
     // Restoring the content heals it; deleting an entry is found too.
-    await entries().updateOne({ _id: target!._id }, { $set: { after: target!.after as string } });
+    await entries().updateOne(
+      { _id: must(target)._id },
+      { $set: { after: must(target).after as string } },
+    );
     expect((await verify(m.id)).body.ok).toBe(true);
     await entries().deleteOne({ meetingId: mid, seq: 2 });
     expect((await verify(m.id)).body.firstBroken).toMatchObject({
@@ -98,16 +105,16 @@ describe('the audit chain', () => {
     const forged: AuditLink = {
       meetingId: m.id,
       seq: 2,
-      at: (raw!.at as Date).toISOString(),
-      actor: raw!.actor as AuditLink['actor'],
+      at: (must(raw).at as Date).toISOString(),
+      actor: must(raw).actor as AuditLink['actor'],
       action: 'meeting.transition',
-      target: raw!.target as AuditLink['target'],
+      target: must(raw).target as AuditLink['target'],
       before: '{"state":"draft"}',
       after: '{"state":"cancelled"}',
-      prevHash: raw!.prevHash as string,
+      prevHash: must(raw).prevHash as string,
     };
     await entries().updateOne(
-      { _id: raw!._id },
+      { _id: must(raw)._id },
       { $set: { before: forged.before, after: forged.after, hash: linkHash(forged) } },
     );
     // Entry 2 is self-consistent now, but entry 3 still points at the original.

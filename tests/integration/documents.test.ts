@@ -16,6 +16,7 @@ import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { ApiClient, TestApp } from '../support/stack';
+import { must } from '../support/must';
 
 let app: TestApp;
 let c: DemoClients;
@@ -245,7 +246,7 @@ describe('versions and downloads', () => {
       `/api/meetings/${meeting.id}/agenda`,
       { title: 'Mục có tài liệu' },
     );
-    const itemId = agenda.body.items.at(-1)!.id;
+    const itemId = must(agenda.body.items.at(-1)).id;
     const patched = await c.secretary.patch<MeetingDocument>(
       `/api/meetings/${meeting.id}/documents/${doc.id}`,
       { title: 'Tờ trình số 12', agendaItemId: itemId },

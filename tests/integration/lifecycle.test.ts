@@ -7,6 +7,7 @@ import { buildMeeting, demoClients, directory, meetingInput } from '../support/r
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { TestApp } from '../support/stack';
+import { must } from '../support/must';
 
 let app: TestApp;
 let c: DemoClients;
@@ -176,13 +177,13 @@ describe('participants and sites', () => {
     expect(communes.body.total).toBeGreaterThan(5);
     const sites = (await c.secretary.get<Site[]>(`/api/meetings/${m.id}/sites`)).body;
     expect(sites).toHaveLength(communes.body.total + 1);
-    const vinhYen = sites.find((s) => s.unitId === dir.unitId('243'))!;
+    const vinhYen = must(sites.find((s) => s.unitId === dir.unitId('243')));
     expect(vinhYen).toMatchObject({
       operatorName: 'Vũ Quang Dũng',
       level: 'district',
       invitedVia: 'unit',
     });
-    const commune = sites.find((s) => s.invitedVia === 'level')!;
+    const commune = must(sites.find((s) => s.invitedVia === 'level'));
     const op = await c.secretary.patch<Site>(`/api/meetings/${m.id}/sites/${commune.id}`, {
       operatorId: dir.userId('diemcau.tamhop'),
     });

@@ -16,6 +16,7 @@ import type { RoundRobinProxy } from '../support/round-robin-proxy';
 import { SseClient } from '../support/sse-client';
 import { dropDatabase, loginAs, stack, uniqueDbUri, waitFor } from '../support/stack';
 import type { ApiClient } from '../support/stack';
+import { must } from '../support/must';
 
 // Two API processes share FerretDB and fan live events out through Redis; one round-robin
 // proxy sits in front, as in production behind a load balancer.
@@ -102,7 +103,8 @@ describe('live state across two API processes', () => {
     const changes: [string, () => Promise<unknown>][] = [
       [
         'agenda.current',
-        () => chair.put(`/api/meetings/${m.id}/agenda/current`, { itemId: agenda.items[0]!.id }),
+        () =>
+          chair.put(`/api/meetings/${m.id}/agenda/current`, { itemId: must(agenda.items[0]).id }),
       ],
       ['floor.changed', () => d1.post<FloorState>(`/api/meetings/${m.id}/floor`, {})],
       ['attendance.changed', () => d2.post(`/api/meetings/${m.id}/attendance/check-in`)],
@@ -144,7 +146,7 @@ describe('live state across two API processes', () => {
     const first = await stream(d1, m.id);
     await secretary.post(`/api/meetings/${m.id}/agenda`, { title: 'Trước khi mất kết nối' });
     await first.sse.next((e) => e.event === 'message', 'the first event');
-    const lastSeen = live(first.sse).at(-1)!.seq;
+    const lastSeen = must(live(first.sse).at(-1)).seq;
     await first.sse.close();
 
     await secretary.post(`/api/meetings/${m.id}/agenda`, { title: 'Trong khi mất kết nối 1' });

@@ -13,6 +13,7 @@ import { buildMeeting, demoClients, directory, meetingInput } from '../support/r
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { TestApp } from '../support/stack';
+import { must } from '../support/must';
 
 let app: TestApp;
 let c: DemoClients;
@@ -293,7 +294,7 @@ describe('the demo seed', () => {
         !m.title.startsWith('Phiên họp kiểm thử'),
     );
     for (const state of meetingStates) expect(seeded.map((m) => m.state)).toContain(state);
-    const live = seeded.find((m) => m.state === 'live')!;
+    const live = must(seeded.find((m) => m.state === 'live'));
     const [agenda, docs, sites, parts] = await Promise.all([
       c.chair.get<Agenda>(`/api/meetings/${live.id}/agenda`),
       c.chair.get<MeetingDocument[]>(`/api/meetings/${live.id}/documents`),
@@ -306,10 +307,12 @@ describe('the demo seed', () => {
     expect(sites.body.every((s) => s.operatorId)).toBe(true);
     expect(sites.body.length).toBeGreaterThanOrEqual(2);
     expect(parts.body.filter((p) => p.role === 'delegate').length).toBe(3);
-    const scheduled = seeded.find((m) => m.state === 'scheduled' && m.visibility === 'public')!;
+    const scheduled = must(
+      seeded.find((m) => m.state === 'scheduled' && m.visibility === 'public'),
+    );
     const bridged = await c.chair.get<Site[]>(`/api/meetings/${scheduled.id}/sites`);
     expect(bridged.body.length).toBeGreaterThan(5);
-    const confidential = seeded.find((m) => m.visibility === 'confidential')!;
+    const confidential = must(seeded.find((m) => m.visibility === 'confidential'));
     expect((await c.d1.get(`/api/meetings/${confidential.id}`)).status).toBe(404);
   });
 });

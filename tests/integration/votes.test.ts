@@ -23,8 +23,6 @@ afterAll(async () => {
   await app.stop();
 });
 
-type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
-
 /** A live meeting whose chair and three delegates have checked in. */
 async function liveMeeting(checkIn: ApiClient[] = [c.chair, c.d1, c.d2, c.d3]) {
   const m = await buildMeeting(c, dir, { state: 'live' });

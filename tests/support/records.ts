@@ -3,6 +3,7 @@ import type { Page } from '../../server/contracts/common';
 import type { Unit } from '../../server/contracts/units';
 import type { User } from '../../server/contracts/users';
 import { ApiClient, loginAs } from './stack';
+import { must } from './must';
 
 /** Ids of the demo units and accounts, by code and username. */
 export interface Directory {
@@ -62,15 +63,15 @@ export async function demoClients(url: string): Promise<DemoClients> {
   );
   return {
     anonymous: new ApiClient(url),
-    admin: admin!,
-    chair: chair!,
-    secretary: secretary!,
-    d1: d1!,
-    d2: d2!,
-    d3: d3!,
-    opVinhYen: opVinhYen!,
-    opTamHop: opTamHop!,
-    unitAdmin: unitAdmin!,
+    admin: must(admin),
+    chair: must(chair),
+    secretary: must(secretary),
+    d1: must(d1),
+    d2: must(d2),
+    d3: must(d3),
+    opVinhYen: must(opVinhYen),
+    opTamHop: must(opTamHop),
+    unitAdmin: must(unitAdmin),
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgendaDocItem } from '../../collab/contracts/agenda-doc';
 import { planMaterialization, sanitizeDocItems } from '../../server/agenda/agenda-materializer';
 import type { RecordItem } from '../../server/agenda/agenda-view';
+import { must } from '../support/must';
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -42,7 +43,7 @@ describe('sanitizeDocItems', () => {
       docItem(4),
     ]);
     expect(out.map((i) => i.id)).toEqual([id(1), id(4)]);
-    expect(out[0]!.title).toBe('Báo cáo'.normalize('NFC'));
+    expect(must(out[0]).title).toBe('Báo cáo'.normalize('NFC'));
   });
 
   it('clamps durations, drops malformed presenters and unknown documents', () => {

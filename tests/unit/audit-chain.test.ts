@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, linkHash, verifyLinks } from '../../server/audit/audit-chain';
 import type { AuditLink, StoredLink } from '../../server/audit/audit-chain';
 import { AUDIT_GENESIS_HASH } from '../../server/contracts/audit';
+import { must } from '../support/must';
 
 function chain(n: number): StoredLink[] {
   const links: StoredLink[] = [];
@@ -47,13 +48,13 @@ describe('hash chain', () => {
   it('verifies an intact chain and reports its head', () => {
     const links = chain(5);
     const result = verifyLinks(links);
-    expect(result).toEqual({ ok: true, entries: 5, head: links[4]!.hash, firstBroken: null });
+    expect(result).toEqual({ ok: true, entries: 5, head: must(links[4]).hash, firstBroken: null });
     expect(verifyLinks([])).toEqual({ ok: true, entries: 0, head: '', firstBroken: null });
   });
 
   it('names a modified entry', () => {
     const links = chain(5);
-    links[2] = { ...links[2]!, after: canonicalJson({ state: 'cancelled' }) };
+    links[2] = { ...must(links[2]), after: canonicalJson({ state: 'cancelled' }) };
     const result = verifyLinks(links);
     expect(result.ok).toBe(false);
     expect(result.firstBroken).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
@@ -61,7 +62,7 @@ describe('hash chain', () => {
 
   it('names the link after an entry that was modified and re-hashed', () => {
     const links = chain(5);
-    const forged = { ...links[1]!, action: 'meeting.updated' };
+    const forged = { ...must(links[1]), action: 'meeting.updated' };
     const { hash: _old, ...content } = forged;
     links[1] = { ...forged, hash: linkHash(content) };
     expect(verifyLinks(links).firstBroken).toMatchObject({ seq: 3, reason: 'prev_hash_mismatch' });
@@ -75,7 +76,7 @@ describe('hash chain', () => {
 
   it('hashes the previous hash into each entry', () => {
     const [first] = chain(1);
-    const { hash, ...content } = first!;
+    const { hash, ...content } = must(first);
     expect(linkHash({ ...content, prevHash: 'f'.repeat(64) })).not.toBe(hash);
   });
 });

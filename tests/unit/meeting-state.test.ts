@@ -8,6 +8,7 @@ import {
   isEditable,
   transitionProblem,
 } from '../../server/meetings/meeting-state';
+import { must } from '../support/must';
 
 describe('meeting lifecycle', () => {
   it('follows draft → scheduled → live → ended → minutes_published, cancelled from draft or scheduled', () => {
@@ -41,7 +42,7 @@ describe('meeting lifecycle', () => {
   it('describes an illegal move with the current state and the allowed ones', () => {
     const problem = transitionProblem('live', 'scheduled');
     expect(problem).toEqual({ current: 'live', requested: 'scheduled', allowed: ['ended'] });
-    const err = invalidTransition(problem!);
+    const err = invalidTransition(must(problem));
     expect(err).toBeInstanceOf(AppError);
     expect(err.status).toBe(409);
     expect(err.code).toBe('invalid_transition');
@@ -51,7 +52,7 @@ describe('meeting lifecycle', () => {
   });
 
   it('says a final state allows nothing', () => {
-    const err = invalidTransition(transitionProblem('cancelled', 'live')!);
+    const err = invalidTransition(must(transitionProblem('cancelled', 'live')));
     expect(err.message).toContain('none (it is final)');
   });
 
