@@ -7,6 +7,11 @@ const meetingSchema = new Schema(
     title: { type: String, required: true },
     kind: { type: String, enum: meetingKinds, required: true },
     hostUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true, index: true },
+    /**
+     * The host unit's name when the meeting was scheduled (or moved): the record keeps the
+     * name under which it met, and lists need no lookup (FerretDB scans for `$in` on _id).
+     */
+    hostUnitName: { type: String, default: null },
     /** The host unit and every unit above it, root first: who administers the host. */
     hostUnitPath: { type: [Schema.Types.ObjectId], default: [], index: true },
     chairId: { type: Schema.Types.ObjectId, ref: 'User', required: true },

@@ -51,13 +51,13 @@ export function quorumOf(m: Pick<MeetingLean, 'quorum'>): QuorumRule {
 }
 
 /** The API shape of a meeting. */
-export function toMeetingDto(m: MeetingLean, hostUnitName: string | null): Meeting {
+export function toMeetingDto(m: MeetingLean): Meeting {
   return {
     id: m._id.toHexString(),
     title: m.title,
     kind: m.kind,
     hostUnitId: m.hostUnitId.toHexString(),
-    hostUnitName,
+    hostUnitName: m.hostUnitName ?? null,
     chairId: m.chairId.toHexString(),
     secretaryId: m.secretaryId?.toHexString() ?? null,
     place: m.place,
@@ -76,9 +76,8 @@ export function toMeetingDto(m: MeetingLean, hostUnitName: string | null): Meeti
   };
 }
 
-async function present(meetings: MeetingLean[]): Promise<Meeting[]> {
-  const names = await unitService.namesByIds(meetings.map((m) => m.hostUnitId.toHexString()));
-  return meetings.map((m) => toMeetingDto(m, names.get(m.hostUnitId.toHexString()) ?? null));
+function present(meetings: MeetingLean[]): Meeting[] {
+  return meetings.map(toMeetingDto);
 }
 
 async function loadLean(id: string): Promise<MeetingLean> {
@@ -136,7 +135,7 @@ export const meetingService = {
   /** @throws AppError 404/403 (see requireAccess). */
   async get(actor: AuthUser, id: string): Promise<Meeting> {
     await requireAccess(actor, id);
-    const [dto] = await present([await loadLean(id)]);
+    const [dto] = present([await loadLean(id)]);
     if (!dto) throw appError('not_found', 404, `Meeting ${id} was not found.`);
     return dto;
   },
@@ -165,6 +164,7 @@ export const meetingService = {
       title: input.title,
       kind: input.kind,
       hostUnitId: host._id,
+      hostUnitName: host.name,
       hostUnitPath: hostPath,
       chairId: oid(input.chairId),
       secretaryId: secretaryId ? oid(secretaryId) : null,
@@ -191,16 +191,16 @@ export const meetingService = {
       target: { kind: 'meeting', id },
       after: { title: input.title, state: 'draft', hostUnitId: input.hostUnitId },
     });
-    const [dto] = await present([created.toObject()]);
+    const [dto] = present([created.toObject()]);
     return dto as Meeting;
   },
 
   /** Meetings the caller may see, filtered, searched and paginated, newest first. */
   async list(actor: AuthUser, query: ListMeetingsQuery): Promise<Page<Meeting>> {
     const and: QueryFilter<MeetingRecord>[] = [];
-    const mineIds = await meetingIdsOf(actor.id);
+    const [mineIds, unitChain] = await Promise.all([meetingIdsOf(actor.id), userUnitChain(actor)]);
     if (!hasRole(actor, 'system_admin')) {
-      const chain = (await userUnitChain(actor)).map(oid);
+      const chain = unitChain.map(oid);
       const visible: QueryFilter<MeetingRecord>[] = [
         { visibility: 'public' },
         { visibility: 'internal', hostUnitId: { $in: chain } },
@@ -227,7 +227,7 @@ export const meetingService = {
       MeetingModel.countDocuments(filter),
     ]);
     return {
-      items: await present(rows),
+      items: present(rows),
       total,
       page: query.page,
       pageSize: query.pageSize,
@@ -273,6 +273,7 @@ export const meetingService = {
         if (input.kind !== undefined) patch.kind = input.kind;
         if (host)
           Object.assign(patch, {
+            hostUnitName: host.name,
             hostUnitId: host._id,
             hostUnitPath: [...host.ancestorIds, host._id],
           });
@@ -314,7 +315,7 @@ export const meetingService = {
       target: { kind: 'meeting', id },
       ...diff,
     });
-    const [dto] = await present([await loadLean(id)]);
+    const [dto] = present([await loadLean(id)]);
     if (!dto) throw appError('not_found', 404, `Meeting ${id} was not found.`);
     await liveService.publish(id, 'meeting.updated', { meeting: dto });
     return dto;
@@ -364,7 +365,7 @@ export const meetingService = {
     for (const listener of transitionListeners) {
       await listener({ meetingId: id, from, to: input.to, actor });
     }
-    const [dto] = await present([await loadLean(id)]);
+    const [dto] = present([await loadLean(id)]);
     return dto as Meeting;
   },
 };

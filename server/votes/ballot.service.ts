@@ -57,37 +57,41 @@ async function castNamed(
   voterId: Types.ObjectId,
   choice: number,
 ): Promise<MyBallot> {
+  // A named ballot's id is its key: the duplicate check and the replacement both go by _id,
+  // which FerretDB looks up directly instead of scanning.
   const key = `${poll._id.toHexString()}:${voterId.toHexString()}`;
+  let created = false;
   let previous: number | null = null;
-  let createdId: string | null = null;
   try {
-    createdId = randomBallotId();
     await BallotModel.create({
-      _id: createdId,
+      _id: key,
       key,
       pollId: poll._id,
       voterId,
       choice,
       castAt: new Date(),
     });
+    created = true;
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    createdId = null;
-    if (!poll.allowChange)
+    if (!poll.allowChange) {
       throw conflict(
         'You have already voted in this poll, and it does not allow changing a ballot.',
       );
-    const existing = await BallotModel.findOne({ key }, { choice: 1 }).lean();
-    previous = existing?.choice ?? null;
-    await BallotModel.updateOne({ key }, { $set: { choice, castAt: new Date() } });
+    }
+    const before = await BallotModel.findOneAndUpdate(
+      { _id: key },
+      { $set: { choice, castAt: new Date() } },
+    ).lean();
+    previous = before?.choice ?? null;
   }
   if (!(await stillOpen(poll._id))) {
-    if (createdId) await BallotModel.deleteOne({ _id: createdId });
+    if (created) await BallotModel.deleteOne({ _id: key });
     else if (previous !== null)
-      await BallotModel.updateOne({ key }, { $set: { choice: previous } });
+      await BallotModel.updateOne({ _id: key }, { $set: { choice: previous } });
     throw closedWhileCasting();
   }
-  return { pollId: poll._id.toHexString(), voted: true, choice, replaced: createdId === null };
+  return { pollId: poll._id.toHexString(), voted: true, choice, replaced: !created };
 }
 
 /** Casting ballots and reading who voted. */

@@ -44,7 +44,10 @@ export const PollModel = mongoose.model('Poll', pollSchema);
 
 const ballotSchema = new Schema(
   {
-    /** Random, not an ObjectId: an ObjectId would carry the time of the cast. */
+    /**
+     * Secret polls: random, not an ObjectId (which would carry the time of the cast). Named
+     * polls: the key.
+     */
     _id: { type: String, required: true },
     /**
      * Named polls: `<pollId>:<voterId>`, so the unique index allows one ballot per voter per
