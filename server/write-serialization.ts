@@ -118,14 +118,16 @@ const WRITE_DEADLINE_MS = 5000;
  * inserting a revision record under a unique id; only the winner writes, the others re-read
  * and recompute (so a lifecycle check sees the winner's state). A winner that died after
  * taking its revision is completed by the next writer from the stored patch.
- * `compute` returns the fields to set, or null for no change; it may throw (e.g. 409).
+ * `compute` returns the fields to set, or null for no change; it may throw (e.g. 409). It may
+ * read other documents: a value derived from them is recomputed on every retry, so the last
+ * writer always derives from what the others wrote before it.
  * @throws AppError 404 when the document does not exist, 409 when the document stays
  * contended past the deadline, and whatever `compute` throws.
  */
 export async function serializedUpdate<T extends Revisioned>(
   model: { collection: Collection },
   id: Types.ObjectId,
-  compute: (current: T) => Record<string, unknown> | null,
+  compute: (current: T) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>,
   what: string,
 ): Promise<SerializedUpdate<T>> {
   const deadline = Date.now() + WRITE_DEADLINE_MS;
@@ -136,7 +138,7 @@ export async function serializedUpdate<T extends Revisioned>(
     const current = (await model.collection.findOne({ _id: id })) as T | null;
     if (!current) throw notFound(what);
     const rev = current.rev;
-    const patch = compute(current);
+    const patch = await compute(current);
     if (!patch) return { before: current, after: current, changed: false };
     const key = `${collection}/${id.toHexString()}/${rev + 1}`;
     try {

@@ -204,7 +204,8 @@ export const invitedViaSchema = z.enum(['person', 'unit', 'level', 'substitute',
 
 /** A person taking part in a meeting. */
 export const participantSchema = z.object({
-  id: objectIdSchema,
+  /** `<meetingId>:<userId>`. */
+  id: z.string(),
   meetingId: objectIdSchema,
   userId: objectIdSchema,
   fullName: z.string(),

@@ -6,8 +6,7 @@ import { UnitModel } from '../units/unit.model';
 import { MeetingModel } from './meeting.model';
 import { canView, hidesExistence } from './meeting.policy';
 import type { MeetingAccess } from './meeting.policy';
-import { ParticipantModel } from './participant.model';
-import { SiteModel } from './site.model';
+import { ParticipantModel, participantKey } from './participant.model';
 
 const UNIT_CHAIN_TTL_MS = 30_000;
 const unitChains = new Map<string, { chain: string[]; until: number }>();
@@ -37,14 +36,19 @@ export async function userUnitChain(user: AuthUser): Promise<string[]> {
 export async function accessOf(user: AuthUser, meetingId: string): Promise<MeetingAccess | null> {
   if (!Types.ObjectId.isValid(meetingId) || meetingId.length !== 24) return null;
   const id = new Types.ObjectId(meetingId);
-  const userId = new Types.ObjectId(user.id);
-  const [meeting, participant, sites, chain] = await Promise.all([
-    MeetingModel.findById(id, { state: 1, visibility: 1, hostUnitId: 1, hostUnitPath: 1 }).lean(),
-    ParticipantModel.findOne(
-      { meetingId: id, userId },
-      { role: 1, voting: 1, substituteFor: 1 },
-    ).lean(),
-    SiteModel.find({ meetingId: id, operatorId: userId }, { _id: 1 }).lean(),
+  const [meeting, participant, chain] = await Promise.all([
+    MeetingModel.findById(id, {
+      state: 1,
+      visibility: 1,
+      hostUnitId: 1,
+      hostUnitPath: 1,
+      siteOperators: 1,
+    }).lean(),
+    ParticipantModel.findById(participantKey(meetingId, user.id), {
+      role: 1,
+      voting: 1,
+      substituteFor: 1,
+    }).lean(),
     unitChainOf(user.unitId),
   ]);
   if (!meeting) return null;
@@ -57,7 +61,9 @@ export async function accessOf(user: AuthUser, meetingId: string): Promise<Meeti
     role: participant?.role ?? null,
     voting: participant?.voting ?? false,
     substituteFor: participant?.substituteFor?.toHexString() ?? null,
-    operatedSiteIds: sites.map((s) => s._id.toHexString()),
+    operatedSiteIds: meeting.siteOperators
+      .filter((s) => s.operatorId.toHexString() === user.id)
+      .map((s) => s.siteId.toHexString()),
     hostAdmin: hasRole(user, 'unit_admin') && hostPath.includes(user.unitId),
     systemAdmin: hasRole(user, 'system_admin'),
     inHostUnit: chain.includes(meeting.hostUnitId.toHexString()),

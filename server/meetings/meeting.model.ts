@@ -33,6 +33,26 @@ const meetingSchema = new Schema(
     /** Agenda items already dealt with (status `done`). */
     doneItemIds: { type: [Schema.Types.ObjectId], default: [] },
     cancelReason: { type: String, default: null },
+    /**
+     * Everyone taking part: participants and site operators. Derived from meeting_participants
+     * and meeting_sites (participant.service.ts keeps it), so that "my meetings" and access
+     * checks read the meeting instead of scanning those collections (FerretDB cannot use
+     * their indexes; MongoDB indexes this array).
+     */
+    memberIds: { type: [Schema.Types.ObjectId], default: [], index: true },
+    /** Which user operates which site (derived like memberIds). */
+    siteOperators: {
+      type: [
+        new Schema(
+          {
+            siteId: { type: Schema.Types.ObjectId, required: true },
+            operatorId: { type: Schema.Types.ObjectId, required: true },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     /** Folded title for accent-insensitive search. */
     searchText: { type: String, default: '' },

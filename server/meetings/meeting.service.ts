@@ -25,9 +25,7 @@ import { MeetingModel } from './meeting.model';
 import type { MeetingLean, MeetingRecord } from './meeting.model';
 import { canManage } from './meeting.policy';
 import { invalidTransition, isEditable, transitionProblem, wrongState } from './meeting-state';
-import { ParticipantModel } from './participant.model';
 import { participantService } from './participant.service';
-import { SiteModel } from './site.model';
 
 /** A lifecycle change, as listeners (floor, polls, media) receive it. */
 export interface MeetingTransition {
@@ -100,22 +98,11 @@ async function activeUser(id: string, field: string): Promise<void> {
   }
 }
 
-/** Meeting ids where the user is a participant or operates a site. */
-export async function meetingIdsOf(userId: string): Promise<Types.ObjectId[]> {
-  const [parts, sites] = await Promise.all([
-    ParticipantModel.find({ userId: oid(userId) }, { meetingId: 1 }).lean(),
-    SiteModel.find({ operatorId: oid(userId) }, { meetingId: 1 }).lean(),
-  ]);
-  const ids = new Map<string, Types.ObjectId>();
-  for (const r of [...parts, ...sites]) ids.set(r.meetingId.toHexString(), r.meetingId);
-  return [...ids.values()];
-}
-
 function changedFields(before: MeetingLean, patch: Record<string, unknown>) {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
-    if (k === 'searchText' || k === 'hostUnitPath') continue;
+    if (['searchText', 'hostUnitPath', 'hostUnitName'].includes(k)) continue;
     b[k] = (before as unknown as Record<string, unknown>)[k];
     a[k] = v;
   }
@@ -198,18 +185,19 @@ export const meetingService = {
   /** Meetings the caller may see, filtered, searched and paginated, newest first. */
   async list(actor: AuthUser, query: ListMeetingsQuery): Promise<Page<Meeting>> {
     const and: QueryFilter<MeetingRecord>[] = [];
-    const [mineIds, unitChain] = await Promise.all([meetingIdsOf(actor.id), userUnitChain(actor)]);
+    const me = oid(actor.id);
+    const unitChain = await userUnitChain(actor);
     if (!hasRole(actor, 'system_admin')) {
       const chain = unitChain.map(oid);
       const visible: QueryFilter<MeetingRecord>[] = [
         { visibility: 'public' },
         { visibility: 'internal', hostUnitId: { $in: chain } },
-        { _id: { $in: mineIds } },
+        { memberIds: me },
       ];
       if (hasRole(actor, 'unit_admin')) visible.push({ hostUnitPath: oid(actor.unitId) });
       and.push({ $or: visible });
     }
-    if (query.mine) and.push({ _id: { $in: mineIds } });
+    if (query.mine) and.push({ memberIds: me });
     if (query.unitId) and.push({ hostUnitId: oid(query.unitId) });
     if (query.under) and.push({ hostUnitPath: oid(query.under) });
     if (query.status) and.push({ state: query.status });

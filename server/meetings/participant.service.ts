@@ -18,12 +18,13 @@ import { UnitModel } from '../units/unit.model';
 import { unitService } from '../units/unit.service';
 import { UserModel } from '../users/user.model';
 import { userService } from '../users/user.service';
-import { isDuplicateKey } from '../write-serialization';
+import { isDuplicateKey, serializedUpdate } from '../write-serialization';
 import { requireAccess } from './meeting-access.service';
 import { MeetingModel } from './meeting.model';
+import type { MeetingLean } from './meeting.model';
 import { canManage } from './meeting.policy';
 import { isEditable, wrongState } from './meeting-state';
-import { ParticipantModel } from './participant.model';
+import { ParticipantModel, participantKey } from './participant.model';
 import type { ParticipantLean } from './participant.model';
 import { SiteModel } from './site.model';
 import type { SiteLean } from './site.model';
@@ -71,7 +72,7 @@ async function presentParticipants(rows: ParticipantLean[]): Promise<Participant
   return rows.map((r) => {
     const u = users.get(r.userId.toHexString());
     return {
-      id: r._id.toHexString(),
+      id: r._id,
       meetingId: r.meetingId.toHexString(),
       userId: r.userId.toHexString(),
       fullName: u?.fullName ?? '',
@@ -109,7 +110,37 @@ async function presentSites(rows: SiteLean[]): Promise<Site[]> {
   }));
 }
 
+/**
+ * Rewrites the meeting's derived membership (memberIds, siteOperators) from its participants
+ * and sites. Runs after every change of either; serialized with other writes of the meeting,
+ * and each writer reads the lists afresh, so concurrent invitations all end up in it.
+ */
+export async function syncMembership(meetingId: string): Promise<void> {
+  const mid = oid(meetingId);
+  await serializedUpdate<MeetingLean>(
+    MeetingModel,
+    mid,
+    async () => {
+      const [participants, sites] = await Promise.all([
+        ParticipantModel.find({ meetingId: mid }, { userId: 1 }).lean(),
+        SiteModel.find({ meetingId: mid }, { operatorId: 1 }).lean(),
+      ]);
+      const members = new Map<string, Types.ObjectId>();
+      for (const p of participants) members.set(p.userId.toHexString(), p.userId);
+      const siteOperators: { siteId: Types.ObjectId; operatorId: Types.ObjectId }[] = [];
+      for (const site of sites) {
+        if (!site.operatorId) continue;
+        members.set(site.operatorId.toHexString(), site.operatorId);
+        siteOperators.push({ siteId: site._id, operatorId: site.operatorId });
+      }
+      return { memberIds: [...members.values()], siteOperators };
+    },
+    `Meeting ${meetingId}`,
+  );
+}
+
 async function changed(actor: AuthUser, meetingId: string, action: string, after: unknown) {
+  await syncMembership(meetingId);
   await auditService.append({
     meetingId,
     actor,
@@ -153,20 +184,27 @@ export const participantService = {
   /** Gives a person a role held by the meeting itself (chair, secretary), inviting them if needed. */
   async assignRole(meetingId: string, userId: string, role: MeetingRole): Promise<void> {
     await ParticipantModel.updateOne(
-      { meetingId: oid(meetingId), userId: oid(userId) },
+      { _id: participantKey(meetingId, userId) },
       {
         $set: { role, voting: votingRolesByDefault.includes(role) },
-        $setOnInsert: { invitedVia: 'role', siteId: null, substituteFor: null },
+        $setOnInsert: {
+          meetingId: oid(meetingId),
+          userId: oid(userId),
+          invitedVia: 'role',
+          siteId: null,
+          substituteFor: null,
+        },
       },
       { upsert: true },
     );
+    await syncMembership(meetingId);
   },
 
   /** Takes a meeting-held role away from a person (the chair becomes a delegate, the secretary an observer). */
   async demote(meetingId: string, userId: string, from: 'chair' | 'secretary'): Promise<void> {
     const role: MeetingRole = from === 'chair' ? 'delegate' : 'observer';
     await ParticipantModel.updateOne(
-      { meetingId: oid(meetingId), userId: oid(userId), role: from },
+      { _id: participantKey(meetingId, userId), role: from },
       { $set: { role, voting: votingRolesByDefault.includes(role) } },
     );
   },
@@ -201,9 +239,7 @@ export const participantService = {
 
   /** Whether a person is invited to a meeting. */
   async isParticipant(meetingId: string, userId: string): Promise<boolean> {
-    return (
-      (await ParticipantModel.exists({ meetingId: oid(meetingId), userId: oid(userId) })) !== null
-    );
+    return (await ParticipantModel.exists({ _id: participantKey(meetingId, userId) })) !== null;
   },
 
   /** The voting seats of a meeting, each with the member and their substitutes. */
@@ -226,6 +262,7 @@ export const participantService = {
     const role = input.role;
     const voting = votingRolesByDefault.includes(role);
     const participant = (userId: Types.ObjectId, via: string) => ({
+      _id: participantKey(meetingId, userId.toHexString()),
       meetingId: mid,
       userId,
       role,
@@ -308,7 +345,7 @@ export const participantService = {
     input: UpdateParticipantInput,
   ): Promise<Participant> {
     await requireEditable(actor, meetingId);
-    const row = await ParticipantModel.findOne({ meetingId: oid(meetingId), userId: oid(userId) });
+    const row = await ParticipantModel.findById(participantKey(meetingId, userId));
     if (!row) throw notFound(`Participant ${userId} of meeting ${meetingId}`);
     if (input.role !== undefined && input.role !== row.role) {
       if (row.role === 'chair' || row.role === 'secretary') {
@@ -349,10 +386,7 @@ export const participantService = {
   /** @throws AppError 403/404, 409 (meeting over, or the chair/secretary). */
   async removeParticipant(actor: AuthUser, meetingId: string, userId: string): Promise<void> {
     await requireEditable(actor, meetingId);
-    const row = await ParticipantModel.findOne({
-      meetingId: oid(meetingId),
-      userId: oid(userId),
-    }).lean();
+    const row = await ParticipantModel.findById(participantKey(meetingId, userId)).lean();
     if (!row) throw notFound(`Participant ${userId} of meeting ${meetingId}`);
     if (row.role === 'chair' || row.role === 'secretary') {
       throw conflict(
@@ -374,10 +408,7 @@ export const participantService = {
     memberId: string,
     substituteId: string,
   ): Promise<Participant> {
-    const member = await ParticipantModel.findOne({
-      meetingId: oid(meetingId),
-      userId: oid(memberId),
-    }).lean();
+    const member = await ParticipantModel.findById(participantKey(meetingId, memberId)).lean();
     if (!member) throw notFound(`Participant ${memberId} of meeting ${meetingId}`);
     if (member.substituteFor) throw conflict('A substitute cannot send a substitute of their own.');
     const user = await UserModel.findById(substituteId, { active: 1 })
@@ -386,6 +417,7 @@ export const participantService = {
     if (!user?.active) throw badField('body.substituteUserId', 'no active user with this id');
     try {
       const created = await ParticipantModel.create({
+        _id: participantKey(meetingId, substituteId),
         meetingId: oid(meetingId),
         userId: oid(substituteId),
         role: member.role,
@@ -426,6 +458,7 @@ export const participantService = {
       site.operatorId = input.operatorId ? oid(input.operatorId) : null;
     if (input.name !== undefined) site.name = input.name;
     await site.save();
+    await syncMembership(meetingId);
     await auditService.append({
       meetingId,
       actor,

@@ -54,8 +54,9 @@ export async function toPollDto(p: PollLean): Promise<Poll> {
 
 /** A poll of a meeting. @throws AppError 404. */
 export async function loadPoll(meetingId: string, pollId: string): Promise<PollLean> {
-  const poll = await PollModel.findOne({ _id: oid(pollId), meetingId: oid(meetingId) }).lean();
-  if (!poll) throw notFound(`Poll ${pollId}`);
+  // By id alone (a direct lookup on FerretDB), then checked against the meeting.
+  const poll = await PollModel.findById(oid(pollId)).lean();
+  if (!poll?.meetingId.equals(oid(meetingId))) throw notFound(`Poll ${pollId}`);
   return poll;
 }
 
