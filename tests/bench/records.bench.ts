@@ -31,17 +31,25 @@ async function call(
   body?: unknown,
 ): Promise<{ status: number; body: unknown; ms: number }> {
   const started = performance.now();
-  const res = await fetch(url + path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  const ms = performance.now() - started;
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined, ms };
+  try {
+    const res = await fetch(url + path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    const ms = performance.now() - started;
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined, ms };
+  } catch (err) {
+    return {
+      status: 0,
+      body: { error: { code: String((err as Error).cause ?? err) } },
+      ms: performance.now() - started,
+    };
+  }
 }
 
 async function pool<T, R>(
@@ -71,6 +79,8 @@ async function login(url: string, username: string, password: string): Promise<s
 interface Measured {
   latencies: number[];
   errors: number;
+  /** Statuses of failed requests and their counts. */
+  failures: Map<string, number>;
   seconds: number;
 }
 
@@ -78,27 +88,34 @@ interface Measured {
 async function closedLoop(
   clients: Client[],
   rounds: number,
-  request: (c: Client, round: number) => Promise<{ status: number; ms: number }>,
+  request: (c: Client, round: number) => Promise<{ status: number; body: unknown; ms: number }>,
   ok: number,
 ): Promise<Measured> {
   const latencies: number[] = [];
   let errors = 0;
+  const failures = new Map<string, number>();
   const started = performance.now();
   await Promise.all(
     clients.map(async (c) => {
       for (let r = 0; r < rounds; r++) {
         const res = await request(c, r);
         if (res.status === ok) latencies.push(res.ms);
-        else errors++;
+        else {
+          errors++;
+          const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code ?? '';
+          const key = `${res.status} ${code}`.trim();
+          failures.set(key, (failures.get(key) ?? 0) + 1);
+        }
       }
     }),
   );
-  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+  return { latencies, errors, failures, seconds: (performance.now() - started) / 1000 };
 }
 
 function row(name: string, m: Measured): string {
   const fmt = (v: number) => v.toFixed(1);
-  return `| ${name} | ${m.latencies.length} | ${fmt(percentile(m.latencies, 50))} | ${fmt(percentile(m.latencies, 90))} | ${fmt(percentile(m.latencies, 99))} | ${fmt(Math.max(...m.latencies))} | ${(m.latencies.length / m.seconds).toFixed(0)} | ${m.errors} |`;
+  const failed = [...m.failures].map(([k, n]) => `${n}× ${k}`).join(', ');
+  return `| ${name} | ${m.latencies.length} | ${fmt(percentile(m.latencies, 50))} | ${fmt(percentile(m.latencies, 90))} | ${fmt(percentile(m.latencies, 99))} | ${fmt(Math.max(...m.latencies))} | ${(m.latencies.length / m.seconds).toFixed(0)} | ${m.errors ? `${m.errors} (${failed})` : '0'} |`;
 }
 
 async function startApp(): Promise<{ url: string; stop: () => Promise<void> }> {
