@@ -73,8 +73,15 @@ const envSchema = z.object({
     .max(90 * 86_400)
     .default(7 * 86_400),
   SEED: z.enum(['demo', 'none']).default('demo'),
+  SEED_DEMO_MEETINGS: z.enum(['true', 'false']).optional(),
   CLIENT_DIST: z.string().trim().min(1).default('./dist/client'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  UPLOAD_LIMIT_MB: z.coerce
+    .number({ error: 'expected a number of megabytes' })
+    .min(0.01, 'expected at least 0.01')
+    .max(2048, 'expected at most 2048')
+    .default(50),
+  LIVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
 });
 
 const LIVEKIT_VARS = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
@@ -110,8 +117,17 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   seed: 'demo' | 'none';
+  /**
+   * With SEED=demo, also seed the demo meetings (SEED_DEMO_MEETINGS; default true, but false
+   * under NODE_ENV=test, where each test app would otherwise spend seconds on them).
+   */
+  seedDemoMeetings: boolean;
   clientDist: string;
   shutdownTimeoutMs: number;
+  /** Largest accepted meeting document, in bytes (UPLOAD_LIMIT_MB, default 50). */
+  uploadLimitBytes: number;
+  /** Interval of keep-alive comments on live streams (LIVE_HEARTBEAT_SECONDS, default 15). */
+  liveHeartbeatMs: number;
 }
 
 /** Thrown by {@link parseConfig} with every problem of the environment, one per line. */
@@ -176,8 +192,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     seed: e.SEED,
+    seedDemoMeetings:
+      e.SEED_DEMO_MEETINGS === undefined ? e.NODE_ENV !== 'test' : e.SEED_DEMO_MEETINGS === 'true',
     clientDist: e.CLIENT_DIST,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),
+    liveHeartbeatMs: e.LIVE_HEARTBEAT_SECONDS * 1000,
   };
 }
 

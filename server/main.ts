@@ -20,6 +20,9 @@ import { createLogger } from './logger';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-accounts';
 import { seedDemoData } from './seed/seed.service';
 import { loadOrCreateSecret } from './secrets';
+import { startRecords } from './records';
+import type { Records } from './records';
+import { seedDemoMeetings } from './seed/demo-meetings.seed';
 
 /** Repository root (for .tools/bin and the built client). */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -61,8 +64,12 @@ export async function startServer(
     ? new Supervisor({ root: ROOT, dataDir, log: (line) => logger.info(line) })
     : undefined;
   let httpServer: Server | undefined;
+  let records: Records | undefined;
 
   const close = async (): Promise<void> => {
+    await records
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'closing the meeting records failed'));
     if (httpServer) {
       const server = httpServer;
       httpServer = undefined;
@@ -96,7 +103,16 @@ export async function startServer(
     ]);
     await connectMongo(mongoUri, logger);
     await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-    const seeded = config.seed === 'demo' ? await seedDemoData(logger) : false;
+    // Meeting records (issue 3): live-event fan-out (Redis when REDIS_URL is set), then the
+    // demo meetings. The media layer's FloorHooks and the collab server's AgendaDocumentBridge
+    // go into startRecords once they exist.
+    records = await startRecords({
+      logger,
+      uploadLimitBytes: config.uploadLimitBytes,
+      liveHeartbeatMs: config.liveHeartbeatMs,
+      redisUrl: config.redisUrl,
+    });
+    const seeded = config.seed === 'demo' ? await seedDemoData(logger, [seedDemoMeetings]) : false;
 
     const tokens = new TokenService(
       config.jwtSecret ?? loadOrCreateSecret(join(dataDir, 'jwt-secret')),
@@ -104,7 +120,7 @@ export async function startServer(
     );
     const auth = new AuthService(tokens, config.refreshTokenTtlSeconds);
     const health: HealthChecks = {
-      mongo: healthCheck(() => pingMongo()),
+      mongo: healthCheck(() => pingMongo().then(() => undefined)),
       livekit: healthCheck(livekitProbe(livekit)),
       collab: healthCheck(() =>
         Promise.reject(new Error('the collaboration server is not wired in yet')),
@@ -121,6 +137,7 @@ export async function startServer(
         `${livekitOrigin.protocol}//${livekitOrigin.host}`,
         `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
       ],
+      modules: records.modules,
     });
     httpServer = createServer(app);
     const server = httpServer;

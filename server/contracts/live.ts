@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { agendaItemSchema } from './agenda';
+import { attendanceSchema } from './attendance';
+import { isoDateTimeSchema, objectIdSchema } from './common';
+import { meetingStates } from './meetings';
+import { floorStateSchema } from './speakers';
+import { pollSchema } from './votes';
+
+/**
+ * Kinds of live event on `GET /api/meetings/:id/live` (Server-Sent Events). Each event's data
+ * is a {@link LiveEvent}; its SSE id is the event's `seq`, so a reconnecting EventSource sends
+ * `Last-Event-ID` and receives what it missed.
+ */
+export const liveEventTypes = [
+  /** `{ state, previous }` */
+  'meeting.state',
+  /** `{ meeting }`: fields of the meeting changed. */
+  'meeting.updated',
+  /** `{ action }`: who takes part changed; refetch the participants and sites. */
+  'participants.changed',
+  /** `{ items, currentItemId }`: the materialized agenda. */
+  'agenda.changed',
+  /** `{ currentItemId, previousItemId }` */
+  'agenda.current',
+  /** `{ floor }`: the floor state (speaking + queue). */
+  'floor.changed',
+  /** `{ poll }`: a poll was created, opened or closed (closed polls carry results). */
+  'poll.changed',
+  /** `{ pollId, ballotsCast }`: ballots are coming in (coalesced, at most a few per second). */
+  'poll.progress',
+  /** `{ entries, quorum }`: the changed roll-call lines (see attendance.ts) and the quorum. */
+  'attendance.changed',
+  /** `{ documentId }`: a document or a version was added or changed. */
+  'documents.changed',
+  /** `{}`: too much was missed; fetch `GET /api/meetings/:id/live/state` again. */
+  'resync',
+] as const;
+/** One of {@link liveEventTypes}. */
+export type LiveEventType = (typeof liveEventTypes)[number];
+
+/** One live event, as sent in the SSE `data` field. */
+export const liveEventSchema = z.object({
+  meetingId: objectIdSchema,
+  /** Increasing per meeting, without gaps; also the SSE event id. */
+  seq: z.number().int().min(0),
+  type: z.enum(liveEventTypes),
+  at: isoDateTimeSchema,
+  data: z.record(z.string(), z.unknown()),
+});
+/** One live event. */
+export type LiveEvent = z.infer<typeof liveEventSchema>;
+
+/** Query of `GET /api/meetings/:id/live`. */
+export const liveQuerySchema = z.object({
+  /** Alternative to the Last-Event-ID header (for clients that cannot set headers). */
+  lastEventId: z.coerce.number().int().min(0).optional(),
+});
+
+/**
+ * Answer of `GET /api/meetings/:id/live/state`: everything a live screen shows, and the `seq`
+ * it is current to (connect the stream with `lastEventId=seq` to continue from there).
+ */
+export const liveSnapshotSchema = z.object({
+  meetingId: objectIdSchema,
+  seq: z.number().int(),
+  state: z.enum(meetingStates),
+  currentItemId: objectIdSchema.nullable(),
+  agenda: z.array(agendaItemSchema),
+  floor: floorStateSchema,
+  polls: z.array(pollSchema),
+  attendance: attendanceSchema,
+  at: isoDateTimeSchema,
+});
+/** A live screen's state. */
+export type LiveSnapshot = z.infer<typeof liveSnapshotSchema>;

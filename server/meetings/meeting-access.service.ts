@@ -1,0 +1,90 @@
+import { Types } from 'mongoose';
+import type { AuthUser } from '../auth/auth-user';
+import { hasRole } from '../auth/auth-user';
+import { forbidden, notFound } from '../errors';
+import { UnitModel } from '../units/unit.model';
+import { MeetingModel } from './meeting.model';
+import { canView, hidesExistence } from './meeting.policy';
+import type { MeetingAccess } from './meeting.policy';
+import { ParticipantModel, participantKey } from './participant.model';
+
+const UNIT_CHAIN_TTL_MS = 30_000;
+const unitChains = new Map<string, { chain: string[]; until: number }>();
+
+/** The user's unit and every unit above it (cached briefly: units rarely move). */
+async function unitChainOf(unitId: string): Promise<string[]> {
+  const cached = unitChains.get(unitId);
+  if (cached && cached.until > Date.now()) return cached.chain;
+  const unit = await UnitModel.findById(unitId, { ancestorIds: 1 }).lean();
+  const chain = unit ? [...unit.ancestorIds.map((a) => a.toHexString()), unitId] : [unitId];
+  if (unitChains.size > 10_000) unitChains.clear();
+  unitChains.set(unitId, { chain, until: Date.now() + UNIT_CHAIN_TTL_MS });
+  return chain;
+}
+
+/** Ids of the units on the user's chain (own unit and those above), for "internal" visibility. */
+export async function userUnitChain(user: AuthUser): Promise<string[]> {
+  return unitChainOf(user.unitId);
+}
+
+/**
+ * What `user` is to a meeting: meeting role, voting, operated sites, host administration,
+ * and the meeting's state and visibility. Null when there is no such meeting. This is the
+ * one access decision shared by the REST API, the collab server's authorize callback (doc
+ * names `meeting/<id>/...`), the media layer (conference tokens by role) and the minutes.
+ */
+export async function accessOf(user: AuthUser, meetingId: string): Promise<MeetingAccess | null> {
+  if (!Types.ObjectId.isValid(meetingId) || meetingId.length !== 24) return null;
+  const id = new Types.ObjectId(meetingId);
+  const [meeting, participant, chain] = await Promise.all([
+    MeetingModel.findById(id, {
+      state: 1,
+      visibility: 1,
+      hostUnitId: 1,
+      hostUnitPath: 1,
+      siteOperators: 1,
+    }).lean(),
+    ParticipantModel.findById(participantKey(meetingId, user.id), {
+      role: 1,
+      voting: 1,
+      substituteFor: 1,
+    }).lean(),
+    unitChainOf(user.unitId),
+  ]);
+  if (!meeting) return null;
+  const hostPath = meeting.hostUnitPath.map((u) => u.toHexString());
+  return {
+    meetingId,
+    userId: user.id,
+    state: meeting.state,
+    visibility: meeting.visibility,
+    role: participant?.role ?? null,
+    voting: participant?.voting ?? false,
+    substituteFor: participant?.substituteFor?.toHexString() ?? null,
+    operatedSiteIds: meeting.siteOperators
+      .filter((s) => s.operatorId.toHexString() === user.id)
+      .map((s) => s.siteId.toHexString()),
+    hostAdmin: hasRole(user, 'unit_admin') && hostPath.includes(user.unitId),
+    systemAdmin: hasRole(user, 'system_admin'),
+    inHostUnit: chain.includes(meeting.hostUnitId.toHexString()),
+  };
+}
+
+/**
+ * The caller's access, checked: a meeting the caller may not see answers 404 when it is
+ * confidential (its existence stays hidden) and 403 otherwise; a visible meeting where
+ * `allow` fails answers 403 with `message`.
+ * @throws AppError 404 or 403.
+ */
+export async function requireAccess(
+  user: AuthUser,
+  meetingId: string,
+  allow: (a: MeetingAccess) => boolean = canView,
+  message = 'You do not take part in this meeting.',
+): Promise<MeetingAccess> {
+  const access = await accessOf(user, meetingId);
+  if (!access || hidesExistence(access)) throw notFound(`Meeting ${meetingId}`);
+  if (!canView(access)) throw forbidden('You do not take part in this meeting.');
+  if (!allow(access)) throw forbidden(message);
+  return access;
+}

@@ -1,0 +1,359 @@
+import { Types } from 'mongoose';
+import type { QueryFilter } from 'mongoose';
+import { auditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/auth-user';
+import { hasRole } from '../auth/auth-user';
+import type { Page } from '../contracts/common';
+import { DEFAULT_QUORUM_RULE } from '../contracts/meetings';
+import type {
+  CreateMeetingInput,
+  ListMeetingsQuery,
+  Meeting,
+  MeetingState,
+  QuorumRule,
+  TransitionInput,
+  UpdateMeetingInput,
+} from '../contracts/meetings';
+import { appError, forbidden } from '../errors';
+import { liveService } from '../live/live.service';
+import { searchKey, searchPattern } from '../text-search';
+import { unitService } from '../units/unit.service';
+import { userService } from '../users/user.service';
+import { serializedUpdate } from '../write-serialization';
+import { requireAccess, userUnitChain } from './meeting-access.service';
+import { MeetingModel } from './meeting.model';
+import type { MeetingLean, MeetingRecord } from './meeting.model';
+import { canManage } from './meeting.policy';
+import { invalidTransition, isEditable, transitionProblem, wrongState } from './meeting-state';
+import { participantService } from './participant.service';
+
+/** A lifecycle change, as listeners (floor, polls, media) receive it. */
+export interface MeetingTransition {
+  meetingId: string;
+  from: MeetingState;
+  to: MeetingState;
+  actor: AuthUser | null;
+}
+
+type TransitionListener = (t: MeetingTransition) => Promise<void>;
+const transitionListeners: TransitionListener[] = [];
+
+const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
+
+/** The meeting's quorum rule (the default when unset). */
+export function quorumOf(m: Pick<MeetingLean, 'quorum'>): QuorumRule {
+  const q = m.quorum;
+  return q
+    ? { numerator: q.numerator, denominator: q.denominator, inclusive: q.inclusive }
+    : DEFAULT_QUORUM_RULE;
+}
+
+/** The API shape of a meeting. */
+export function toMeetingDto(m: MeetingLean): Meeting {
+  return {
+    id: m._id.toHexString(),
+    title: m.title,
+    kind: m.kind,
+    hostUnitId: m.hostUnitId.toHexString(),
+    hostUnitName: m.hostUnitName ?? null,
+    chairId: m.chairId.toHexString(),
+    secretaryId: m.secretaryId?.toHexString() ?? null,
+    place: m.place,
+    startsAt: m.startsAt.toISOString(),
+    endsAt: m.endsAt.toISOString(),
+    visibility: m.visibility,
+    description: m.description,
+    state: m.state,
+    quorum: quorumOf(m),
+    floor: { maxSpeakers: m.floor?.maxSpeakers ?? 1 },
+    currentItemId: m.currentItemId?.toHexString() ?? null,
+    cancelReason: m.cancelReason ?? null,
+    createdBy: m.createdBy.toHexString(),
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}
+
+function present(meetings: MeetingLean[]): Meeting[] {
+  return meetings.map(toMeetingDto);
+}
+
+async function loadLean(id: string): Promise<MeetingLean> {
+  const m = await MeetingModel.findById(id).lean();
+  if (!m) throw appError('not_found', 404, `Meeting ${id} was not found.`);
+  return m;
+}
+
+async function activeUser(id: string, field: string): Promise<void> {
+  const user = await userService.load(id).catch(() => null);
+  if (!user?.active) {
+    throw appError(
+      'validation_failed',
+      400,
+      `Invalid input. body.${field}: no active user ${id}.`,
+      {
+        issues: [{ path: `body.${field}`, message: 'no active user with this id' }],
+      },
+    );
+  }
+}
+
+function changedFields(before: MeetingLean, patch: Record<string, unknown>) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (['searchText', 'hostUnitPath', 'hostUnitName'].includes(k)) continue;
+    b[k] = (before as unknown as Record<string, unknown>)[k];
+    a[k] = v;
+  }
+  return { before: b, after: a };
+}
+
+/** Meetings: scheduling, details, lifecycle, listing. */
+export const meetingService = {
+  /** Registers a listener run after every lifecycle change (floor and polls close on end). */
+  onTransition(listener: TransitionListener): void {
+    transitionListeners.push(listener);
+  },
+
+  /** The stored meeting. @throws AppError 404. */
+  loadLean,
+
+  /** @throws AppError 404/403 (see requireAccess). */
+  async get(actor: AuthUser, id: string): Promise<Meeting> {
+    await requireAccess(actor, id);
+    const [dto] = present([await loadLean(id)]);
+    if (!dto) throw appError('not_found', 404, `Meeting ${id} was not found.`);
+    return dto;
+  },
+
+  /**
+   * Schedules a new meeting (state draft). The chair and the secretary (default: the creator)
+   * become participants.
+   * @throws AppError 403 when the host unit is neither the creator's unit nor one above it
+   * (nor administered by them), 404 for an unknown unit, 400 for an unknown chair or secretary.
+   */
+  async create(actor: AuthUser, input: CreateMeetingInput): Promise<Meeting> {
+    const host = await unitService.load(input.hostUnitId);
+    const hostPath = [...host.ancestorIds, host._id];
+    const chain = await userUnitChain(actor);
+    const allowed =
+      hasRole(actor, 'system_admin') ||
+      chain.includes(host._id.toHexString()) ||
+      (hasRole(actor, 'unit_admin') && hostPath.some((u) => u.toHexString() === actor.unitId));
+    if (!allowed) {
+      throw forbidden('You may organise meetings only for your own unit or a unit above it.');
+    }
+    const secretaryId = input.secretaryId === undefined ? actor.id : input.secretaryId;
+    await activeUser(input.chairId, 'chairId');
+    if (secretaryId) await activeUser(secretaryId, 'secretaryId');
+    const created = await MeetingModel.create({
+      title: input.title,
+      kind: input.kind,
+      hostUnitId: host._id,
+      hostUnitName: host.name,
+      hostUnitPath: hostPath,
+      chairId: oid(input.chairId),
+      secretaryId: secretaryId ? oid(secretaryId) : null,
+      place: input.place,
+      startsAt: new Date(input.startsAt),
+      endsAt: new Date(input.endsAt),
+      visibility: input.visibility,
+      description: input.description,
+      state: 'draft',
+      quorum: input.quorum ?? DEFAULT_QUORUM_RULE,
+      floor: input.floor ?? { maxSpeakers: 1 },
+      createdBy: oid(actor.id),
+      searchText: searchKey(input.title),
+    });
+    const id = created._id.toHexString();
+    await participantService.assignRole(id, input.chairId, 'chair');
+    if (secretaryId && secretaryId !== input.chairId) {
+      await participantService.assignRole(id, secretaryId, 'secretary');
+    }
+    await auditService.append({
+      meetingId: id,
+      actor,
+      action: 'meeting.created',
+      target: { kind: 'meeting', id },
+      after: { title: input.title, state: 'draft', hostUnitId: input.hostUnitId },
+    });
+    const [dto] = present([created.toObject()]);
+    return dto as Meeting;
+  },
+
+  /** Meetings the caller may see, filtered, searched and paginated, newest first. */
+  async list(actor: AuthUser, query: ListMeetingsQuery): Promise<Page<Meeting>> {
+    const and: QueryFilter<MeetingRecord>[] = [];
+    const me = oid(actor.id);
+    const unitChain = await userUnitChain(actor);
+    if (!hasRole(actor, 'system_admin')) {
+      const chain = unitChain.map(oid);
+      const visible: QueryFilter<MeetingRecord>[] = [
+        { visibility: 'public' },
+        { visibility: 'internal', hostUnitId: { $in: chain } },
+        { memberIds: me },
+      ];
+      if (hasRole(actor, 'unit_admin')) visible.push({ hostUnitPath: oid(actor.unitId) });
+      and.push({ $or: visible });
+    }
+    if (query.mine) and.push({ memberIds: me });
+    if (query.unitId) and.push({ hostUnitId: oid(query.unitId) });
+    if (query.under) and.push({ hostUnitPath: oid(query.under) });
+    if (query.status) and.push({ state: query.status });
+    // A date range finds meetings that overlap it.
+    if (query.from) and.push({ endsAt: { $gte: new Date(query.from) } });
+    if (query.to) and.push({ startsAt: { $lte: new Date(query.to) } });
+    if (query.q) and.push({ searchText: { $regex: searchPattern(query.q) } });
+    const filter: QueryFilter<MeetingRecord> = and.length ? { $and: and } : {};
+    const [rows, total] = await Promise.all([
+      MeetingModel.find(filter)
+        .sort({ startsAt: -1, _id: -1 })
+        .skip((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .lean(),
+      MeetingModel.countDocuments(filter),
+    ]);
+    return {
+      items: present(rows),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  },
+
+  /**
+   * Changes a meeting's details while it is draft, scheduled or live.
+   * @throws AppError 403/404 (access), 409 when the meeting is over, 400 for an unknown
+   * chair/secretary/unit.
+   */
+  async update(actor: AuthUser, id: string, input: UpdateMeetingInput): Promise<Meeting> {
+    await requireAccess(
+      actor,
+      id,
+      canManage,
+      'Only the chair, the secretary or an administrator of the host unit may change the meeting.',
+    );
+    if (input.chairId) await activeUser(input.chairId, 'chairId');
+    if (input.secretaryId) await activeUser(input.secretaryId, 'secretaryId');
+    const host = input.hostUnitId ? await unitService.load(input.hostUnitId) : null;
+    const result = await serializedUpdate<MeetingLean>(
+      MeetingModel,
+      oid(id),
+      (m) => {
+        if (!isEditable(m.state))
+          throw wrongState(m.state, 'changing its details', 'draft, scheduled or live');
+        const startsAt = input.startsAt ? new Date(input.startsAt) : m.startsAt;
+        const endsAt = input.endsAt ? new Date(input.endsAt) : m.endsAt;
+        if (endsAt <= startsAt) {
+          throw appError(
+            'validation_failed',
+            400,
+            'Invalid input. body.endsAt: must be after startsAt.',
+            {
+              issues: [{ path: 'body.endsAt', message: 'must be after startsAt' }],
+            },
+          );
+        }
+        const patch: Record<string, unknown> = {};
+        if (input.title !== undefined)
+          Object.assign(patch, { title: input.title, searchText: searchKey(input.title) });
+        if (input.kind !== undefined) patch.kind = input.kind;
+        if (host)
+          Object.assign(patch, {
+            hostUnitName: host.name,
+            hostUnitId: host._id,
+            hostUnitPath: [...host.ancestorIds, host._id],
+          });
+        if (input.chairId !== undefined) patch.chairId = oid(input.chairId);
+        if (input.secretaryId !== undefined)
+          patch.secretaryId = input.secretaryId ? oid(input.secretaryId) : null;
+        if (input.place !== undefined) patch.place = input.place;
+        if (input.startsAt !== undefined) patch.startsAt = startsAt;
+        if (input.endsAt !== undefined) patch.endsAt = endsAt;
+        if (input.visibility !== undefined) patch.visibility = input.visibility;
+        if (input.description !== undefined) patch.description = input.description;
+        if (input.quorum !== undefined) patch.quorum = input.quorum;
+        if (input.floor !== undefined) patch.floor = input.floor;
+        return patch;
+      },
+      `Meeting ${id}`,
+    );
+    if (input.chairId && !result.before.chairId.equals(oid(input.chairId))) {
+      await participantService.assignRole(id, input.chairId, 'chair');
+      await participantService.demote(id, result.before.chairId.toHexString(), 'chair');
+    }
+    if (input.secretaryId !== undefined) {
+      const previous = result.before.secretaryId?.toHexString() ?? null;
+      if (input.secretaryId && input.secretaryId !== previous) {
+        await participantService.assignRole(id, input.secretaryId, 'secretary');
+      }
+      if (previous && previous !== input.secretaryId) {
+        await participantService.demote(id, previous, 'secretary');
+      }
+    }
+    const patchForAudit = Object.fromEntries(
+      Object.entries(input).map(([k, v]) => [k, v as unknown]),
+    );
+    const diff = changedFields(result.before, patchForAudit);
+    await auditService.append({
+      meetingId: id,
+      actor,
+      action: 'meeting.updated',
+      target: { kind: 'meeting', id },
+      ...diff,
+    });
+    const [dto] = present([await loadLean(id)]);
+    if (!dto) throw appError('not_found', 404, `Meeting ${id} was not found.`);
+    await liveService.publish(id, 'meeting.updated', { meeting: dto });
+    return dto;
+  },
+
+  /**
+   * Moves the lifecycle. Concurrent requests are serialized: exactly one of several equal
+   * requests succeeds, the others see the new state and get 409.
+   * @throws AppError 403/404 (access), 409 `invalid_transition` with `{ current, requested,
+   * allowed }`.
+   */
+  async transition(actor: AuthUser | null, id: string, input: TransitionInput): Promise<Meeting> {
+    if (actor) {
+      await requireAccess(
+        actor,
+        id,
+        canManage,
+        'Only the chair, the secretary or an administrator of the host unit may move the meeting along.',
+      );
+    }
+    const result = await serializedUpdate<MeetingLean>(
+      MeetingModel,
+      oid(id),
+      (m) => {
+        const problem = transitionProblem(m.state, input.to);
+        if (problem) throw invalidTransition(problem);
+        const patch: Record<string, unknown> = { state: input.to };
+        if (input.to === 'cancelled') patch.cancelReason = input.reason ?? null;
+        if (input.to === 'ended' && m.currentItemId) {
+          patch.currentItemId = null;
+          patch.doneItemIds = [...m.doneItemIds, m.currentItemId];
+        }
+        return patch;
+      },
+      `Meeting ${id}`,
+    );
+    const from = result.before.state;
+    await auditService.append({
+      meetingId: id,
+      actor,
+      action: 'meeting.transition',
+      target: { kind: 'meeting', id },
+      before: { state: from },
+      after: { state: input.to, ...(input.reason ? { reason: input.reason } : {}) },
+    });
+    await liveService.publish(id, 'meeting.state', { state: input.to, previous: from });
+    for (const listener of transitionListeners) {
+      await listener({ meetingId: id, from, to: input.to, actor });
+    }
+    const [dto] = present([await loadLean(id)]);
+    return dto as Meeting;
+  },
+};
