@@ -50,6 +50,7 @@ export class Checkpointer {
   /** When this process last stored a snapshot of a document (it covers rows stored before). */
   private readonly coveredAt = new Map<string, number>();
   private running: Promise<void> | null = null;
+  private soon: { rooms: Set<Room>; done: Promise<void> } | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -122,6 +123,24 @@ export class Checkpointer {
       });
       this.stats.snapshots += batch.length;
     }
+  }
+
+  /**
+   * Snapshots a room together with the others asked for in the same moment (documents unloading
+   * together share one write).
+   * @throws when the snapshot cannot be stored.
+   */
+  snapshotSoon(room: Room): Promise<void> {
+    if (!this.soon) {
+      const rooms = new Set<Room>();
+      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.soon = null;
+        return this.snapshotRooms([...rooms]);
+      });
+      this.soon = { rooms, done };
+    }
+    this.soon.rooms.add(room);
+    return this.soon.done;
   }
 
   /** Snapshots every document this process's journal rows touch, then retires the rows. */

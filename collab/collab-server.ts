@@ -163,7 +163,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     logger,
     loadTimeoutMs: storage.loadTimeoutMs,
     unloadAfterMs: storage.unloadAfterMs,
-    snapshotBeforeUnload: (room) => checkpointer.snapshotRooms([room]),
+    snapshotBeforeUnload: (room) => checkpointer.snapshotSoon(room),
     opened: (room) => {
       fanout?.subscribe(room.name);
       fanout?.queryAwareness(room.name);

@@ -84,7 +84,7 @@ export async function startCollabServer(
 ): Promise<CollabTestServer> {
   const dbUri = opts.dbUri ?? uniqueDbUri('collab');
   const connection = await mongoose
-    .createConnection(dbUri, { serverSelectionTimeoutMS: 5000 })
+    .createConnection(dbUri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 10 })
     .asPromise();
   const loads: string[] = [];
   const persistence = createMongoPersistence(connection, {
