@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Binary, MongoBulkWriteError, ObjectId } from 'mongodb';
 import type { AnyBulkWriteOperation, Collection, Db, Document, WriteError } from 'mongodb';
-import { ConnectionStates } from 'mongoose';
+import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import type {
   CollabPersistence,
@@ -177,7 +177,8 @@ export function createMongoPersistence(
 
   const db = (): Promise<Db> => {
     ready ??= (async () => {
-      if (connection.readyState !== ConnectionStates.connected) await connection.asPromise();
+      if (connection.readyState !== mongoose.ConnectionStates.connected)
+        await connection.asPromise();
       const database = connection.db;
       if (!database) throw new Error('the Mongoose connection has no database');
       await Promise.all([
