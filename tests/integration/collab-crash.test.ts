@@ -41,7 +41,7 @@ function paragraphs(doc: Y.Doc): string[] {
       p instanceof Y.XmlElement
         ? p
             .toArray()
-            .map((t) => t.toString())
+            .map((t) => (t instanceof Y.XmlText ? t.toJSON() : ''))
             .join('')
         : '',
     );

@@ -52,7 +52,7 @@ describe('server-side document access', () => {
     expect(handle.read().text).toBe('BIÊN BẢN HỌP\n\nThời gian: 8 giờ 00');
     handle.release();
     await waitFor(
-      () => editor.doc.getXmlFragment(TIPTAP_FRAGMENT).toString().includes('BIÊN BẢN HỌP'),
+      () => editor.doc.getXmlFragment(TIPTAP_FRAGMENT).toJSON().includes('BIÊN BẢN HỌP'),
       'the editor receives the seeded content',
     );
     // A client edit is visible to the next server-side read.
@@ -112,7 +112,7 @@ describe('server-side document access', () => {
     expect(backup?.label).toBe('Trước khi khôi phục');
     expect(h.read().prosemirror).toEqual(template);
     await waitFor(
-      () => editor.doc.getXmlFragment(TIPTAP_FRAGMENT).toString().includes('BIÊN BẢN HỌP'),
+      () => editor.doc.getXmlFragment(TIPTAP_FRAGMENT).toJSON().includes('BIÊN BẢN HỌP'),
       'the editor receives the restored content',
     );
     expect((await docs.viewVersion(name, v2.id))?.text).toBe('Dự thảo lần 2');

@@ -80,6 +80,8 @@ export async function startCollabServer(
     dbUri?: string;
     port?: number;
     persistenceOptions?: MongoPersistenceOptions;
+    /** Wraps the real persistence, e.g. to delay or fail some calls. */
+    wrapPersistence?: (p: CollabPersistence) => CollabPersistence;
   } = {},
 ): Promise<CollabTestServer> {
   const dbUri = opts.dbUri ?? uniqueDbUri('collab');
@@ -87,10 +89,11 @@ export async function startCollabServer(
     .createConnection(dbUri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 10 })
     .asPromise();
   const loads: string[] = [];
-  const persistence = createMongoPersistence(connection, {
+  const real = createMongoPersistence(connection, {
     ...opts.persistenceOptions,
     onLoad: (d) => loads.push(d),
   });
+  const persistence = opts.wrapPersistence ? opts.wrapPersistence(real) : real;
   const collab = createCollabServer({
     authenticate: testAuthenticate,
     authorize: () => 'write',
@@ -176,5 +179,5 @@ export function connectClient(
 
 /** Text of the Y.Text `t` of a document. */
 export function text(doc: Y.Doc): string {
-  return doc.getText('t').toString();
+  return doc.getText('t').toJSON();
 }
