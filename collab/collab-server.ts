@@ -82,7 +82,10 @@ export interface CollabServer {
    * connection downgraded to read-only stops being able to write; one refused is closed (4403).
    */
   refreshAccess(docNames?: readonly string[]): Promise<void>;
-  /** Stores a snapshot of every changed document and retires this process's journal rows. */
+  /**
+   * Stores a snapshot of every changed document and retires this process's journal rows, then
+   * adopts rows left by dead processes (older than `orphanAgeMs`).
+   */
   checkpoint(): Promise<void>;
   /**
    * Stops accepting, stores what is queued, closes every connection with 1012, takes a final
@@ -431,7 +434,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
         }
       }
     },
-    checkpoint: () => checkpointer.checkpoint(),
+    async checkpoint() {
+      await checkpointer.checkpoint();
+      await checkpointer.adoptOrphans();
+    },
     async close() {
       if (closing) return;
       closing = true;
