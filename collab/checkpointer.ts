@@ -162,6 +162,9 @@ export class Checkpointer {
       await this.coverDocuments([...need]);
       this.rows = this.rows.slice(batch.length);
       for (const row of batch) this.rowBytes -= row.bytes;
+      // Coverage only matters for rows not yet retired.
+      const oldest = this.rows[0]?.at ?? Date.now();
+      for (const [doc, at] of this.coveredAt) if (at < oldest) this.coveredAt.delete(doc);
       this.scheduleDelete(
         'journal',
         batch.map((r) => r.id),

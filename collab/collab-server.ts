@@ -319,7 +319,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     }
     state.finished = true;
     clearTimeout(timer);
+    const upgrade = { attached: false };
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      upgrade.attached = true;
       if (room.state !== 'ready' && room.state !== 'unloading') {
         registry.release(room);
         ws.close(
@@ -337,6 +339,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       const conn = new Connection(ws, token, user, access, room, limits, onProtocolError);
       room.addConnection(conn);
     });
+    // ws completes an upgrade synchronously, or aborts it (bad headers, socket gone) without
+    // calling back: then the document must not stay pinned.
+    if (!upgrade.attached) registry.release(room);
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {

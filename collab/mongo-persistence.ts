@@ -238,14 +238,22 @@ export function createMongoPersistence(
         updates.push(state);
         snapshotRowIds.push(...group.rowIds);
       }
-      const entries = jRows.flatMap((row) =>
-        row.ds.flatMap((d, index) => {
+      // Journal rows come in insertion order; Yjs does not need any order within a transaction.
+      const parts: JournalRow[] = [];
+      for (const row of jRows) {
+        if (row.g && row.n && row.n > 1) {
+          parts.push(row);
+          continue;
+        }
+        row.ds.forEach((d, index) => {
           const u = row.us[index];
-          return d === docName && u ? [{ ...row, us: [u] }] : [];
-        }),
-      );
-      entries.sort((a, b) => (a._id.toHexString() < b._id.toHexString() ? -1 : 1));
-      for (const group of assemble(entries, (r) => toBytes(r.us[0] as Binary))) {
+          if (d !== docName || !u) return;
+          const update = toBytes(u);
+          bytes += update.byteLength;
+          updates.push(update);
+        });
+      }
+      for (const group of assemble(parts, (r) => toBytes(r.us[0] as Binary))) {
         const update = concat(group.parts);
         bytes += update.byteLength;
         updates.push(update);

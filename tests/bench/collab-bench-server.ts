@@ -59,6 +59,7 @@ if (kind === 'ours') {
       maxPendingHandshakes: 5000,
       messagesPerSecond: Number(process.env.BENCH_MSG_RATE ?? 200),
       messageBurst: Number(process.env.BENCH_MSG_RATE ?? 1000),
+      handshakeTimeoutMs: Number(process.env.BENCH_HANDSHAKE_MS ?? 15_000),
     },
     storage: {
       checkpointIntervalMs: Number(process.env.BENCH_CHECKPOINT_MS ?? 30_000),

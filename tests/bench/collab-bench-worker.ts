@@ -86,9 +86,16 @@ async function connect(url: string, list: { id: number; docName: string }[]): Pr
         }),
       );
     }
+    const state: { closed: number | null } = { closed: null };
+    ws.once('close', (code) => {
+      state.closed = code;
+    });
     ws.send(syncMessage(c.docName, 0, Y.encodeStateVector(doc)));
     const deadline = Date.now() + 120_000;
     while (!c.synced) {
+      if (state.closed !== null) {
+        throw new Error(`client ${c.id} was closed with ${String(state.closed)}`);
+      }
       if (Date.now() > deadline) throw new Error(`client ${c.id} did not sync`);
       await new Promise((r) => setTimeout(r, 5));
     }
