@@ -27,7 +27,7 @@ const NAMES: Record<ServerKind, string> = {
   hocuspocus: '@hocuspocus/server 3.4.4 (in memory)',
   reference: '@y/websocket-server 0.1.1 (in memory)',
 };
-const RATES = (process.env.BENCH_RATES ?? '500,1000,2000,4000,6000,8000,11000,15000,20000')
+const RATES = (process.env.BENCH_RATES ?? '500,1000,1500,2000,3000,4000,6000,8000,12000,16000')
   .split(',')
   .map(Number);
 // Development aid: BENCH_ONLY=a,b limits the scenarios (the report then has gaps).
