@@ -64,6 +64,7 @@ if (kind === 'ours') {
     storage: {
       checkpointIntervalMs: Number(process.env.BENCH_CHECKPOINT_MS ?? 30_000),
       orphanAgeMs: Number(process.env.BENCH_ORPHAN_AGE_MS ?? 600_000),
+      loadTimeoutMs: Number(process.env.BENCH_LOAD_TIMEOUT_MS ?? 30_000),
     },
   });
   docs = () => collab.health().documents;
