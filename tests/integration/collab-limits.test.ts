@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { CollabCloseCode } from '../../collab/contracts/close-codes';
+import { formatDocName } from '../../collab/contracts/doc-names';
+import { connectClient, oid, startCollabServer, testToken, text } from '../support/collab';
+import type { CollabTestServer, TestClient } from '../support/collab';
+import { waitFor } from '../support/stack';
+
+const meeting = oid();
+const cleanup: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function server(
+  opts: Parameters<typeof startCollabServer>[0] = {},
+): Promise<CollabTestServer> {
+  const s = await startCollabServer(opts);
+  cleanup.push(() => s.stop());
+  return s;
+}
+
+function client(s: CollabTestServer, docName: string): TestClient {
+  const c = connectClient(s.url, docName, testToken('u1'));
+  cleanup.push(() => c.destroy());
+  return c;
+}
+
+function rawSocket(s: CollabTestServer, docName: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${s.url}/${docName}?token=${testToken('raw')}`);
+  cleanup.push(() => ws.terminate());
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function closeCode(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
+}
+
+describe('collab limits', () => {
+  it('loads a cold document once however many clients open it together', async () => {
+    const name = formatDocName({ kind: 'draft', meetingId: meeting, draftId: oid() });
+    const first = await server();
+    const handle = await first.collab.documents.open(name);
+    await handle.change((doc) => doc.getText('t').insert(0, 'seeded'));
+    handle.release();
+    await first.close();
+    // A second process over the same database: the document is cold there.
+    const cold = await server({ dbUri: first.dbUri });
+    process.setMaxListeners(300);
+    const many = Array.from({ length: 200 }, () => client(cold, name));
+    await Promise.all(many.map((c) => c.synced(60_000)));
+    expect(many.every((c) => text(c.doc) === 'seeded')).toBe(true);
+    expect(cold.loads.filter((d) => d === name)).toHaveLength(1);
+    expect(cold.collab.health().connections).toBe(200);
+  }, 180_000);
+
+  it('closes a too large message with 1009 and stores nothing of it', async () => {
+    const s = await server({ limits: { maxMessageBytes: 64 * 1024 } });
+    const name = formatDocName({ kind: 'minutes', meetingId: meeting });
+    const big = client(s, name);
+    const other = client(s, name);
+    await Promise.all([big.synced(), other.synced()]);
+    big.doc.getText('t').insert(0, 'x'.repeat(100_000));
+    expect(await big.closed()).toBe(CollabCloseCode.MESSAGE_TOO_BIG);
+    big.destroy();
+    other.doc.getText('t').insert(0, 'small');
+    const fresh = client(s, name);
+    await waitFor(() => text(fresh.doc) === 'small', 'the small edit');
+    const stored = new Y.Doc();
+    for (const u of (await s.persistence.load(name)).updates) Y.applyUpdate(stored, u);
+    expect(text(stored)).toBe('small');
+  });
+
+  it('closes a connection that floods messages with 4429, others unaffected', async () => {
+    const s = await server({ limits: { messagesPerSecond: 20, messageBurst: 50 } });
+    const name = formatDocName({ kind: 'notice', meetingId: meeting });
+    const calm = client(s, name);
+    await calm.synced();
+    const flood = await rawSocket(s, name);
+    const closed = closeCode(flood);
+    for (let i = 0; i < 200; i++) flood.send(Uint8Array.of(3));
+    expect(await closed).toBe(CollabCloseCode.RATE_LIMITED);
+    calm.doc.getText('t').insert(0, 'still fine');
+    const check = client(s, name);
+    await waitFor(() => text(check.doc) === 'still fine', 'other clients still served');
+  });
+
+  it('closes a client that does not read while output piles up, others unaffected', async () => {
+    const s = await server({ limits: { maxBufferedBytes: 128 * 1024 } });
+    const name = formatDocName({ kind: 'draft', meetingId: meeting, draftId: oid() });
+    const writer = client(s, name);
+    const reader = client(s, name);
+    await Promise.all([writer.synced(), reader.synced()]);
+    const slow = await rawSocket(s, name);
+    slow.pause();
+    for (let i = 0; i < 40; i++) {
+      writer.doc.getText('t').insert(0, String(i % 10).repeat(256 * 1024));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await waitFor(() => s.collab.health().connections === 2, 'the slow reader is dropped', 30_000);
+    await waitFor(
+      () => text(reader.doc).length === 40 * 256 * 1024,
+      'the reading client got everything',
+      30_000,
+    );
+  }, 120_000);
+});
