@@ -45,6 +45,12 @@ export interface CollabServerOptions {
   schema?: Schema;
   /** Path prefix of document URLs (default `/collab/`). */
   pathPrefix?: string;
+  /**
+   * Called after edits are stored, with the names of the documents they changed (edits of this
+   * process only: another node reports its own). For the host to derive records from documents,
+   * e.g. the agenda; errors thrown here are logged and ignored.
+   */
+  onCommitted?: (docNames: readonly string[]) => void;
 }
 
 /** Live figures for `GET /api/health` and tests. */
@@ -177,7 +183,15 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
   const committer = new Committer(
     persistence,
     {
-      committed: (rowIds, docNames, bytes) => checkpointer.recordCommit(rowIds, docNames, bytes),
+      committed: (rowIds, docNames, bytes) => {
+        checkpointer.recordCommit(rowIds, docNames, bytes);
+        if (!options.onCommitted) return;
+        try {
+          options.onCommitted([...new Set(docNames)]);
+        } catch (err) {
+          logger.warn({ err }, 'the onCommitted callback failed');
+        }
+      },
       failed: (rooms) => {
         for (const room of rooms) registry.discard(room);
       },

@@ -23,6 +23,10 @@ import { loadOrCreateSecret } from './secrets';
 import { startRecords } from './records';
 import type { Records } from './records';
 import { seedDemoMeetings } from './seed/demo-meetings.seed';
+import { createCollabServer } from '../collab/collab-server';
+import { createMongoPersistence } from '../collab/mongo-persistence';
+import { startCollab } from './collab/collab.module';
+import type { CollabModule } from './collab/collab.module';
 
 /** Repository root (for .tools/bin and the built client). */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -65,8 +69,12 @@ export async function startServer(
     : undefined;
   let httpServer: Server | undefined;
   let records: Records | undefined;
+  let collab: CollabModule | undefined;
 
   const close = async (): Promise<void> => {
+    await collab
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'closing the co-editing server failed'));
     await records
       ?.close()
       .catch((err: unknown) => logger.warn({ err }, 'closing the meeting records failed'));
@@ -103,28 +111,47 @@ export async function startServer(
     ]);
     await connectMongo(mongoUri, logger);
     await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-    // Meeting records (issue 3): live-event fan-out (Redis when REDIS_URL is set), then the
-    // demo meetings. The media layer's FloorHooks and the collab server's AgendaDocumentBridge
-    // go into startRecords once they exist.
-    records = await startRecords({
-      logger,
-      uploadLimitBytes: config.uploadLimitBytes,
-      liveHeartbeatMs: config.liveHeartbeatMs,
-      redisUrl: config.redisUrl,
-    });
-    const seeded = config.seed === 'demo' ? await seedDemoData(logger, [seedDemoMeetings]) : false;
-
     const tokens = new TokenService(
       config.jwtSecret ?? loadOrCreateSecret(join(dataDir, 'jwt-secret')),
       config.accessTokenTtlSeconds,
     );
     const auth = new AuthService(tokens, config.refreshTokenTtlSeconds);
+    // Co-editing (issue 4) in this process: documents under /collab/, stored in this MongoDB.
+    collab = startCollab({
+      auth,
+      logger,
+      create: (hooks) =>
+        createCollabServer({
+          ...hooks,
+          persistence: createMongoPersistence(mongoose.connection),
+          logger,
+          redis: config.redisUrl ? { url: config.redisUrl } : null,
+        }),
+    });
+    // Meeting records (issue 3): live-event fan-out (Redis when REDIS_URL is set); REST agenda
+    // edits go through the co-edited agenda document.
+    records = await startRecords({
+      logger,
+      uploadLimitBytes: config.uploadLimitBytes,
+      liveHeartbeatMs: config.liveHeartbeatMs,
+      redisUrl: config.redisUrl,
+      agendaBridge: collab.agendaBridge,
+    });
+    const seeded =
+      config.seed === 'demo'
+        ? await seedDemoData(logger, config.seedDemoMeetings ? [seedDemoMeetings] : [])
+        : false;
+
     const health: HealthChecks = {
       mongo: healthCheck(() => pingMongo().then(() => undefined)),
       livekit: healthCheck(livekitProbe(livekit)),
-      collab: healthCheck(() =>
-        Promise.reject(new Error('the collaboration server is not wired in yet')),
-      ),
+      collab: healthCheck(async () => {
+        const probe = await (collab as CollabModule).server.probe();
+        if (probe.status !== 'ok') {
+          throw new Error(probe.lastStoreError ?? `co-editing is degraded (redis ${probe.redis})`);
+        }
+        return { documents: probe.documents, connections: probe.connections };
+      }),
     };
     const livekitOrigin = new URL(livekit.url);
     const { app } = createApp({
@@ -137,10 +164,11 @@ export async function startServer(
         `${livekitOrigin.protocol}//${livekitOrigin.host}`,
         `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
       ],
-      modules: records.modules,
+      modules: [...records.modules, ...collab.modules],
     });
     httpServer = createServer(app);
     const server = httpServer;
+    collab.server.attach(server);
     await new Promise<void>((res, rej) => {
       server.once('error', rej);
       server.listen(port, config.host, () => res());

@@ -124,7 +124,32 @@ const WRITE_DEADLINE_MS = 5000;
  * @throws AppError 404 when the document does not exist, 409 when the document stays
  * contended past the deadline, and whatever `compute` throws.
  */
-export async function serializedUpdate<T extends Revisioned>(
+export function serializedUpdate<T extends Revisioned>(
+  model: { collection: Collection },
+  id: Types.ObjectId,
+  compute: (current: T) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>,
+  what: string,
+): Promise<SerializedUpdate<T>> {
+  // Writers of this process take turns per document, so they never contend with each other;
+  // the revision records below serialize them against other processes.
+  const key = `${model.collection.collectionName}/${id.toHexString()}`;
+  const previous = localTurns.get(key) ?? Promise.resolve();
+  const mine = previous.then(() => serializedUpdateOnce(model, id, compute, what));
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  localTurns.set(key, settled);
+  void settled.then(() => {
+    if (localTurns.get(key) === settled) localTurns.delete(key);
+  });
+  return mine;
+}
+
+/** The tail of each document's queue of writers in this process. */
+const localTurns = new Map<string, Promise<void>>();
+
+async function serializedUpdateOnce<T extends Revisioned>(
   model: { collection: Collection },
   id: Types.ObjectId,
   compute: (current: T) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>,

@@ -58,9 +58,16 @@ export class ConferenceBot {
     readonly joinMs: number,
     reportTo: string | undefined,
   ) {
-    room.on(RoomEvent.LocalTrackUnpublished, (publication) => {
-      // The server took the track away (the floor ended): stop feeding it.
-      if (publication.sid && publication.sid === this.toneTrackSid) {
+    room.on(RoomEvent.LocalTrackUnpublished, (published) => {
+      // The server took the track away (the floor ended): stop feeding it. rtc-node sometimes
+      // emits this event without the publication, so look the track up when it is missing.
+      const sid = this.toneTrackSid;
+      if (!sid) return;
+      const publication = published as typeof published | undefined;
+      const gone = publication
+        ? publication.sid === sid
+        : !room.localParticipant?.trackPublications.has(sid);
+      if (gone) {
         this.toneTrackSid = null;
         this.haltTone();
       }

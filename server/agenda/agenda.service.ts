@@ -122,6 +122,25 @@ async function edit(
 
 /** The materialized agenda: read by everyone taking part; edited by the meeting's managers. */
 export const agendaService = {
+  /** The record's agenda as the co-edited document holds it (removed items left out). */
+  async documentItems(meetingId: string): Promise<AgendaDocItem[]> {
+    return toDocItems(await recordItems(meetingId));
+  },
+
+  /**
+   * Writes the record from the co-edited document, in turn with REST edits of the same
+   * meeting. `read` answers the document's items at that moment, or null to skip.
+   */
+  async materializeFromCollab(
+    meetingId: string,
+    read: () => Promise<AgendaDocItem[] | null>,
+  ): Promise<void> {
+    await exclusive(meetingId, async () => {
+      const items = await read();
+      if (items) await materializeFromDocument(meetingId, items);
+    });
+  },
+
   /** @throws AppError 403/404 (access). */
   async get(actor: AuthUser, meetingId: string): Promise<Agenda> {
     await requireAccess(actor, meetingId);
