@@ -7,6 +7,17 @@ export const LOCALES = ['vi', 'en'] as const;
 /** One of {@link LOCALES}. */
 export type Locale = (typeof LOCALES)[number];
 
+/**
+ * Strings of a feature area: `client/src/i18n/modules/<area>.ts` exports `vi` and `en` objects
+ * with the same keys, each under one top-level namespace of its own (e.g. `{ meetings: {...} }`),
+ * so areas never edit each other's files.
+ */
+interface MessageModule {
+  vi: Record<string, unknown>;
+  en: Record<string, unknown>;
+}
+const modules = Object.values(import.meta.glob<MessageModule>('./modules/*.ts', { eager: true }));
+
 const STORAGE_KEY = 'dienhong.locale';
 
 function initialLocale(): Locale {
@@ -19,7 +30,10 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'vi',
-  messages: { vi, en },
+  messages: {
+    vi: Object.assign({}, vi, ...modules.map((m) => m.vi)) as typeof vi,
+    en: Object.assign({}, en, ...modules.map((m) => m.en)) as typeof en,
+  },
 });
 
 /** Switches the UI language, remembers it, and updates `<html lang>`. */

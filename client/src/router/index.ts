@@ -13,6 +13,16 @@ declare module 'vue-router' {
   }
 }
 
+/**
+ * Routes of a feature area: `client/src/router/modules/<area>.ts` exports `shellRoutes` (pages
+ * inside the app shell, paths relative to `/`) and/or `topRoutes` (full-screen or public pages).
+ */
+interface RouteModule {
+  shellRoutes?: RouteRecordRaw[];
+  topRoutes?: RouteRecordRaw[];
+}
+const areas = Object.values(import.meta.glob<RouteModule>('./modules/*.ts', { eager: true }));
+
 /** Routes; every page is its own chunk so a screen loads only what it needs. */
 export const routes: RouteRecordRaw[] = [
   {
@@ -43,8 +53,10 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../pages/admin/UsersPage.vue'),
         meta: { admin: true, title: 'nav.users' },
       },
+      ...areas.flatMap((a) => a.shellRoutes ?? []),
     ],
   },
+  ...areas.flatMap((a) => a.topRoutes ?? []),
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
