@@ -9,7 +9,7 @@ import type {
 } from '../../server/contracts/conference';
 import type { RoomMetadata } from '../../media/contracts/conference-room';
 import type { Meeting, Site } from '../../server/contracts/meetings';
-import type { FloorEntry, FloorState } from '../../server/contracts/speakers';
+import type { FloorState } from '../../server/contracts/speakers';
 import { must } from '../support/must';
 import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
@@ -158,7 +158,7 @@ describe('conference controls', () => {
       siteId: vinhYen.id,
     });
     expect(asked.status).toBe(201);
-    const entry = must(asked.body.queue.find((e) => e.speaker.kind === 'site')) as FloorEntry;
+    const entry = must(asked.body.queue.find((e) => e.speaker.kind === 'site'));
     const granted = await c.chair.post(`/api/meetings/${meeting.id}/floor/${entry.id}/grant`, {});
     expect(granted.status).toBe(200);
     await vinhYenBot.publishTone(VINH_YEN_HZ);
@@ -287,7 +287,7 @@ describe('conference controls', () => {
   it('closes the room when the meeting ends', async () => {
     const end = await c.secretary.post(`/api/meetings/${meeting.id}/transitions`, { to: 'ended' });
     expect(end.status).toBe(200);
-    await waitFor(() => chairBot.room.isConnected === false, 'the chair disconnected');
+    await waitFor(() => !chairBot.room.isConnected, 'the chair disconnected');
     expect((await tokenOf(c.chair)).status).toBe(409);
     expect((await c.chair.post(conf('/mute-all'))).status).toBe(409);
   }, 30_000);
