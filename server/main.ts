@@ -27,6 +27,7 @@ import { createCollabServer } from '../collab/collab-server';
 import { createMongoPersistence } from '../collab/mongo-persistence';
 import { startCollab } from './collab/collab.module';
 import type { CollabModule } from './collab/collab.module';
+import { startMinutes } from './minutes/minutes.module';
 
 /** Repository root (for .tools/bin and the built client). */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -137,6 +138,8 @@ export async function startServer(
       redisUrl: config.redisUrl,
       agendaBridge: collab.agendaBridge,
     });
+    // Minutes (issue 7): drafts from templates, approval, signed publishing, public search.
+    const minutes = startMinutes({ collab, records, logger, config });
     const seeded =
       config.seed === 'demo'
         ? await seedDemoData(logger, config.seedDemoMeetings ? [seedDemoMeetings] : [])
@@ -164,7 +167,7 @@ export async function startServer(
         `${livekitOrigin.protocol}//${livekitOrigin.host}`,
         `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
       ],
-      modules: [...records.modules, ...collab.modules],
+      modules: [...records.modules, ...collab.modules, ...minutes.modules],
     });
     httpServer = createServer(app);
     const server = httpServer;
