@@ -31,6 +31,7 @@ import type { CollabModule } from './collab/collab.module';
 import { MediaService } from '../media/media-service';
 import { startConference } from './conference/conference.module';
 import type { ConferenceModule } from './conference/conference.module';
+import { startMinutes } from './minutes/minutes.module';
 
 /** Repository root (for .tools/bin and the built client). */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -154,6 +155,8 @@ export async function startServer(
       agendaBridge: collab.agendaBridge,
       floorHooks: conference.floorHooks,
     });
+    // Minutes (issue 7): drafts from templates, approval, signed publishing, public search.
+    const minutes = startMinutes({ collab, records, logger, config });
     const seeded =
       config.seed === 'demo'
         ? await seedDemoData(logger, config.seedDemoMeetings ? [seedDemoMeetings] : [])
@@ -181,7 +184,7 @@ export async function startServer(
         `${livekitOrigin.protocol}//${livekitOrigin.host}`,
         `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
       ],
-      modules: [...records.modules, ...collab.modules, ...conference.modules],
+      modules: [...records.modules, ...collab.modules, ...conference.modules, ...minutes.modules],
       rawRoutes: conference.rawRoutes,
     });
     httpServer = createServer(app);
