@@ -1,7 +1,10 @@
 import type { RollCall } from '../../../media/contracts/roll-call';
 import { http } from '../api/http';
 
-/** Answer of `POST /api/meetings/:id/conference/token`. */
+/**
+ * Answer of `POST /api/meetings/:id/conference/token` (server/contracts/conference.ts, issue 5;
+ * mirrored here until that contract is on main).
+ */
 export interface ConferenceToken {
   /** ws(s):// URL of the LiveKit server. */
   url: string;
@@ -10,7 +13,15 @@ export interface ConferenceToken {
   expiresAt: string;
   canPublish: boolean;
   role: string;
+  roomName?: string;
+  /** Connect with `iceServers: []` (loopback, closed networks). */
+  closedNetwork?: boolean;
 }
+
+/** The roll call with each expected site's meeting site id (for present-by-phone). */
+export type ConferenceRollCall = Omit<RollCall, 'sites'> & {
+  sites: (RollCall['sites'][number] & { siteId?: string })[];
+};
 
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/conference`;
 
@@ -20,8 +31,9 @@ const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/co
  * browser) so they are authorized and audited.
  */
 export const conferenceApi = {
-  token: (id: string) => http.post<ConferenceToken>(`${base(id)}/token`),
-  rollCall: (id: string) => http.get<RollCall>(`${base(id)}/roll-call`),
+  token: (id: string, siteId?: string) =>
+    http.post<ConferenceToken>(`${base(id)}/token`, siteId ? { siteId } : {}),
+  rollCall: (id: string) => http.get<ConferenceRollCall>(`${base(id)}/roll-call`),
   presentByPhone: (id: string, siteId: string) =>
     http.post(`${base(id)}/roll-call/${encodeURIComponent(siteId)}/present-by-phone`),
   grantFloor: (id: string, identity: string) => http.post(`${base(id)}/floor`, { identity }),

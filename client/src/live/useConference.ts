@@ -120,7 +120,7 @@ function isLoopback(url: string): boolean {
  * audio only when the quality stays poor, and rejoins by itself (with a fresh token) when the
  * link drops for good. Must be called in a component's setup (it leaves on unmount).
  */
-export function useConference(meetingId: string): Conference {
+export function useConference(meetingId: string, siteId: () => string | undefined): Conference {
   const status = ref<ConferenceStatus>('idle');
   const error = shallowRef<unknown>(null);
   const info = shallowRef<ConferenceToken | null>(null);
@@ -312,7 +312,7 @@ export function useConference(meetingId: string): Conference {
     status.value = status.value === 'rejoining' ? 'rejoining' : 'connecting';
     let token: ConferenceToken;
     try {
-      token = await conferenceApi.token(meetingId);
+      token = await conferenceApi.token(meetingId, siteId());
     } catch (err) {
       error.value = err;
       const code = (err as { status?: number }).status;
@@ -332,7 +332,7 @@ export function useConference(meetingId: string): Conference {
       await r.connect(
         token.url,
         token.token,
-        conferenceConnectOptions({ closedNetwork: isLoopback(token.url) }),
+        conferenceConnectOptions({ closedNetwork: token.closedNetwork ?? isLoopback(token.url) }),
       );
       if (room !== r) return;
       status.value = 'connected';
