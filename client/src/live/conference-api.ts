@@ -1,0 +1,49 @@
+import type { RollCall } from '../../../media/contracts/roll-call';
+import { http } from '../api/http';
+
+/**
+ * Answer of `POST /api/meetings/:id/conference/token` (server/contracts/conference.ts, issue 5;
+ * mirrored here until that contract is on main).
+ */
+export interface ConferenceToken {
+  /** ws(s):// URL of the LiveKit server. */
+  url: string;
+  token: string;
+  identity: string;
+  expiresAt: string;
+  canPublish: boolean;
+  role: string;
+  roomName?: string;
+  /** Connect with `iceServers: []` (loopback, closed networks). */
+  closedNetwork?: boolean;
+}
+
+/** The roll call with each expected site's meeting site id (for present-by-phone). */
+export type ConferenceRollCall = Omit<RollCall, 'sites'> & {
+  sites: (RollCall['sites'][number] & { siteId?: string })[];
+};
+
+const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/conference`;
+
+/**
+ * The conference routes (issue 5): joining, roll call and the chair's controls. Every call
+ * throws ApiError; the controls go through the API (never LiveKit's admin API from the
+ * browser) so they are authorized and audited.
+ */
+export const conferenceApi = {
+  token: (id: string, siteId?: string) =>
+    http.post<ConferenceToken>(`${base(id)}/token`, siteId ? { siteId } : {}),
+  rollCall: (id: string) => http.get<ConferenceRollCall>(`${base(id)}/roll-call`),
+  presentByPhone: (id: string, siteId: string) =>
+    http.post(`${base(id)}/roll-call/${encodeURIComponent(siteId)}/present-by-phone`),
+  grantFloor: (id: string, identity: string) => http.post(`${base(id)}/floor`, { identity }),
+  endFloor: (id: string, identity: string) => http.post(`${base(id)}/floor/end`, { identity }),
+  mute: (id: string, identity: string, trackSid?: string) =>
+    http.post(`${base(id)}/mute`, trackSid ? { identity, trackSid } : { identity }),
+  muteAll: (id: string) => http.post(`${base(id)}/mute-all`),
+  spotlight: (id: string, identity: string | null) =>
+    http.post(`${base(id)}/spotlight`, { identity }),
+  remove: (id: string, identity: string) => http.post(`${base(id)}/remove`, { identity }),
+  startRecording: (id: string) => http.post(`${base(id)}/recording/start`),
+  stopRecording: (id: string) => http.post(`${base(id)}/recording/stop`),
+};

@@ -1,0 +1,420 @@
+import {
+  ConnectionQuality,
+  ConnectionState,
+  DisconnectReason,
+  Room,
+  RoomEvent,
+  Track,
+  createLocalVideoTrack,
+} from 'livekit-client';
+import type {
+  LocalVideoTrack,
+  Participant,
+  RemoteAudioTrack,
+  RemoteParticipant,
+  RemoteTrack,
+  RemoteTrackPublication,
+} from 'livekit-client';
+import { onBeforeUnmount, ref, shallowRef } from 'vue';
+import type { Ref, ShallowRef } from 'vue';
+import {
+  conferenceConnectOptions,
+  conferenceRoomOptions,
+} from '../../../media/contracts/client-options';
+import {
+  QUALITY_REPORT_INTERVAL_MS,
+  QUALITY_REPORT_TOPIC,
+  encodeQualityReport,
+  shouldProposeAudioOnly,
+} from '../../../media/contracts/connection-quality';
+import type {
+  ConnectionQualityLevel,
+  QualitySample,
+} from '../../../media/contracts/connection-quality';
+import { parseRoomMetadata } from '../../../media/contracts/conference-room';
+import type { RoomMetadata } from '../../../media/contracts/conference-room';
+import { monitorIdentity } from '../../../media/contracts/participant-identity';
+import { parseParticipantMetadata } from '../../../media/contracts/participant-metadata';
+import { conferenceApi } from './conference-api';
+import type { ConferenceToken } from './conference-api';
+
+/** One participant as the bridge screens show it. */
+export interface ConferenceTile {
+  identity: string;
+  name: string;
+  /** hub, site, chair, delegate, observer (from the server-set metadata). */
+  role: string;
+  /** May publish now: the chair or hub, or whoever holds the floor. */
+  canPublish: boolean;
+  video: RemoteTrack | null;
+  audio: RemoteAudioTrack | null;
+  quality: ConnectionQualityLevel;
+  speaking: boolean;
+}
+
+/** Where the conference link stands. */
+export type ConferenceStatus =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'rejoining'
+  | 'ended'
+  | 'unavailable'
+  | 'failed';
+
+/** The state and controls of {@link useConference}. */
+export interface Conference {
+  status: Ref<ConferenceStatus>;
+  /** The last error (token refused, connection failed), for the page to explain. */
+  error: ShallowRef<unknown>;
+  info: ShallowRef<ConferenceToken | null>;
+  tiles: ShallowRef<ConferenceTile[]>;
+  /** The tile every screen shows large: the spotlight, else the floor holder, else the chair. */
+  programme: ShallowRef<ConferenceTile | null>;
+  metadata: ShallowRef<RoomMetadata | null>;
+  /** The local camera, shown as the site's own preview (published only with the floor). */
+  preview: ShallowRef<LocalVideoTrack | null>;
+  localQuality: Ref<ConnectionQualityLevel>;
+  canPublish: Ref<boolean>;
+  audioOnly: Ref<boolean>;
+  /** The quality has stayed poor: the page proposes audio only. */
+  proposeAudioOnly: Ref<boolean>;
+  devices: Ref<{ audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] }>;
+  activeDevice: Ref<{ audioinput: string; videoinput: string }>;
+  join(): Promise<void>;
+  leave(): Promise<void>;
+  setAudioOnly(on: boolean): Promise<void>;
+  selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void>;
+}
+
+const QUALITY: Record<ConnectionQuality, ConnectionQualityLevel> = {
+  [ConnectionQuality.Excellent]: 'excellent',
+  [ConnectionQuality.Good]: 'good',
+  [ConnectionQuality.Poor]: 'poor',
+  [ConnectionQuality.Lost]: 'lost',
+  [ConnectionQuality.Unknown]: 'unknown',
+};
+
+/** Reasons after which the app must not rejoin by itself. */
+const FINAL_REASONS = new Set<DisconnectReason>([
+  DisconnectReason.CLIENT_INITIATED,
+  DisconnectReason.DUPLICATE_IDENTITY,
+  DisconnectReason.PARTICIPANT_REMOVED,
+  DisconnectReason.ROOM_DELETED,
+]);
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Joins a meeting's LiveKit conference with the weak-link options of media/contracts (adaptive
+ * stream, dynacast, simulcast, DTX/RED), publishes microphone and camera only while the server
+ * grants the floor, forwards the local connection quality to the meeting's monitor, proposes
+ * audio only when the quality stays poor, and rejoins by itself (with a fresh token) when the
+ * link drops for good. Must be called in a component's setup (it leaves on unmount).
+ */
+export function useConference(meetingId: string, siteId: () => string | undefined): Conference {
+  const status = ref<ConferenceStatus>('idle');
+  const error = shallowRef<unknown>(null);
+  const info = shallowRef<ConferenceToken | null>(null);
+  const tiles = shallowRef<ConferenceTile[]>([]);
+  const programme = shallowRef<ConferenceTile | null>(null);
+  const metadata = shallowRef<RoomMetadata | null>(null);
+  const preview = shallowRef<LocalVideoTrack | null>(null);
+  const localQuality = ref<ConnectionQualityLevel>('unknown');
+  const canPublish = ref(false);
+  const audioOnly = ref(false);
+  const proposeAudioOnly = ref(false);
+  const devices = ref<{ audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] }>({
+    audioinput: [],
+    videoinput: [],
+  });
+  const activeDevice = ref({ audioinput: '', videoinput: '' });
+  const samples: QualitySample[] = [];
+  const speaking = new Set<string>();
+  let room: Room | undefined;
+  let left = false;
+  let rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  let reportTimer: ReturnType<typeof setInterval> | undefined;
+  let rejoinAttempt = 0;
+
+  function tileOf(p: RemoteParticipant): ConferenceTile {
+    const meta = parseParticipantMetadata(p.metadata);
+    const cam = p.getTrackPublication(Track.Source.Camera);
+    const screen = p.getTrackPublication(Track.Source.ScreenShare);
+    const mic = p.getTrackPublication(Track.Source.Microphone);
+    const video = screen?.track ?? cam?.track ?? null;
+    return {
+      identity: p.identity,
+      name: meta?.displayName ?? p.name ?? p.identity,
+      role: meta?.role ?? 'observer',
+      canPublish: p.permissions?.canPublish ?? false,
+      video: audioOnly.value ? null : video,
+      audio: (mic?.track ?? null) as RemoteAudioTrack | null,
+      quality: QUALITY[p.connectionQuality],
+      speaking: speaking.has(p.identity),
+    };
+  }
+
+  function refresh(): void {
+    const r = room;
+    if (!r) {
+      tiles.value = [];
+      programme.value = null;
+      return;
+    }
+    metadata.value = parseRoomMetadata(r.metadata);
+    const list = [...r.remoteParticipants.values()].map(tileOf);
+    tiles.value = list;
+    const spot = metadata.value?.spotlight;
+    const isChair = (x: ConferenceTile): boolean => x.role === 'chair' || x.role === 'hub';
+    programme.value =
+      (spot ? list.find((x) => x.identity === spot) : undefined) ??
+      list.find((x) => !isChair(x) && x.canPublish && (x.video ?? x.audio)) ??
+      list.find((x) => isChair(x) && x.video) ??
+      list.find(isChair) ??
+      list.find((x) => x.video) ??
+      null;
+    canPublish.value = r.localParticipant.permissions?.canPublish ?? false;
+  }
+
+  function report(): void {
+    const r = room;
+    const q = localQuality.value;
+    if (!r || r.state !== ConnectionState.Connected || q === 'unknown') return;
+    r.localParticipant
+      .publishData(new Uint8Array(encodeQualityReport(q)), {
+        reliable: true,
+        topic: QUALITY_REPORT_TOPIC,
+        destinationIdentities: [monitorIdentity(meetingId)],
+      })
+      .catch(() => undefined);
+  }
+
+  async function startPreview(): Promise<void> {
+    if (preview.value || audioOnly.value) return;
+    try {
+      const track = await createLocalVideoTrack(
+        activeDevice.value.videoinput ? { deviceId: activeDevice.value.videoinput } : {},
+      );
+      preview.value = track;
+    } catch {
+      /* no camera: the preview stays empty */
+    }
+  }
+
+  function stopPreview(): void {
+    preview.value?.stop();
+    preview.value = null;
+  }
+
+  async function loadDevices(): Promise<void> {
+    try {
+      const [a, v] = await Promise.all([
+        Room.getLocalDevices('audioinput'),
+        Room.getLocalDevices('videoinput'),
+      ]);
+      devices.value = { audioinput: a, videoinput: v };
+      if (!activeDevice.value.audioinput && a[0]) activeDevice.value.audioinput = a[0].deviceId;
+      if (!activeDevice.value.videoinput && v[0]) activeDevice.value.videoinput = v[0].deviceId;
+    } catch {
+      /* no permission: the lists stay empty */
+    }
+  }
+
+  /** Publishes microphone (and camera unless audio only) while the floor is held. */
+  async function syncPublishing(): Promise<void> {
+    const r = room;
+    if (!r || r.state !== ConnectionState.Connected) return;
+    const may = r.localParticipant.permissions?.canPublish ?? false;
+    canPublish.value = may;
+    try {
+      if (may) {
+        await r.localParticipant.setMicrophoneEnabled(true);
+        await r.localParticipant.setCameraEnabled(!audioOnly.value);
+      }
+    } catch (err) {
+      error.value = err;
+    }
+  }
+
+  function wire(r: Room): void {
+    const update = (): void => {
+      refresh();
+    };
+    r.on(RoomEvent.ParticipantConnected, update)
+      .on(RoomEvent.ParticipantDisconnected, update)
+      .on(RoomEvent.TrackSubscribed, update)
+      .on(RoomEvent.TrackUnsubscribed, update)
+      .on(RoomEvent.TrackMuted, update)
+      .on(RoomEvent.TrackUnmuted, update)
+      .on(RoomEvent.TrackPublished, (pub: RemoteTrackPublication) => {
+        if (audioOnly.value && pub.kind === Track.Kind.Video) pub.setSubscribed(false);
+        update();
+      })
+      .on(RoomEvent.RoomMetadataChanged, update)
+      .on(RoomEvent.ParticipantMetadataChanged, update)
+      .on(RoomEvent.ActiveSpeakersChanged, (list: Participant[]) => {
+        speaking.clear();
+        for (const p of list) speaking.add(p.identity);
+        update();
+      })
+      .on(RoomEvent.ParticipantPermissionsChanged, (_prev, p: Participant) => {
+        if (p === r.localParticipant) void syncPublishing();
+        update();
+      })
+      .on(RoomEvent.ConnectionQualityChanged, (q: ConnectionQuality, p: Participant) => {
+        if (p === r.localParticipant) {
+          localQuality.value = QUALITY[q];
+          samples.push({ at: Date.now(), quality: QUALITY[q] });
+          if (samples.length > 50) samples.splice(0, samples.length - 50);
+          report();
+        }
+        update();
+      })
+      .on(RoomEvent.MediaDevicesChanged, () => void loadDevices())
+      .on(RoomEvent.Reconnecting, () => {
+        status.value = 'reconnecting';
+      })
+      .on(RoomEvent.Reconnected, () => {
+        status.value = 'connected';
+        update();
+      })
+      .on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
+        if (room !== r) return;
+        room = undefined;
+        refresh();
+        if (left) return;
+        if (reason !== undefined && FINAL_REASONS.has(reason)) {
+          status.value = 'ended';
+          return;
+        }
+        scheduleRejoin();
+      });
+  }
+
+  function scheduleRejoin(): void {
+    status.value = 'rejoining';
+    clearTimeout(rejoinTimer);
+    const delay = Math.min(10_000, 1_000 * 2 ** Math.min(rejoinAttempt++, 4));
+    rejoinTimer = setTimeout(() => void connect(), delay);
+  }
+
+  async function connect(): Promise<void> {
+    if (left) return;
+    status.value = status.value === 'rejoining' ? 'rejoining' : 'connecting';
+    let token: ConferenceToken;
+    try {
+      token = await conferenceApi.token(meetingId, siteId());
+    } catch (err) {
+      error.value = err;
+      const code = (err as { status?: number }).status;
+      // 403/404/409: no conference for this user now (not live, not a participant, no routes).
+      if (code === 403 || code === 404 || code === 409) {
+        status.value = 'unavailable';
+        return;
+      }
+      scheduleRejoin();
+      return;
+    }
+    info.value = token;
+    const r = new Room({ ...conferenceRoomOptions });
+    room = r;
+    wire(r);
+    try {
+      await r.connect(
+        token.url,
+        token.token,
+        conferenceConnectOptions({ closedNetwork: token.closedNetwork ?? isLoopback(token.url) }),
+      );
+      if (room !== r) return;
+      status.value = 'connected';
+      error.value = null;
+      rejoinAttempt = 0;
+      refresh();
+      await syncPublishing();
+    } catch (err) {
+      if (room !== r) return;
+      room = undefined;
+      error.value = err;
+      await r.disconnect().catch(() => undefined);
+      scheduleRejoin();
+    }
+  }
+
+  async function join(): Promise<void> {
+    left = false;
+    await loadDevices();
+    void startPreview();
+    reportTimer ??= setInterval(() => {
+      report();
+      proposeAudioOnly.value = !audioOnly.value && shouldProposeAudioOnly(samples, Date.now());
+    }, QUALITY_REPORT_INTERVAL_MS / 2);
+    await connect();
+  }
+
+  async function leave(): Promise<void> {
+    left = true;
+    clearTimeout(rejoinTimer);
+    clearInterval(reportTimer);
+    reportTimer = undefined;
+    stopPreview();
+    const r = room;
+    room = undefined;
+    await r?.disconnect();
+    status.value = 'idle';
+    refresh();
+  }
+
+  async function setAudioOnly(on: boolean): Promise<void> {
+    audioOnly.value = on;
+    proposeAudioOnly.value = false;
+    const r = room;
+    if (on) stopPreview();
+    else void startPreview();
+    if (r) {
+      for (const p of r.remoteParticipants.values())
+        for (const pub of p.videoTrackPublications.values()) pub.setSubscribed(!on);
+      if (r.localParticipant.permissions?.canPublish)
+        await r.localParticipant.setCameraEnabled(!on).catch(() => undefined);
+    }
+    refresh();
+  }
+
+  async function selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
+    activeDevice.value = { ...activeDevice.value, [kind]: deviceId };
+    if (kind === 'videoinput' && preview.value) {
+      await preview.value.restartTrack({ deviceId }).catch(() => undefined);
+    }
+    await room?.switchActiveDevice(kind, deviceId).catch(() => undefined);
+  }
+
+  onBeforeUnmount(() => void leave());
+
+  return {
+    status,
+    error,
+    info,
+    tiles,
+    programme,
+    metadata,
+    preview,
+    localQuality,
+    canPublish,
+    audioOnly,
+    proposeAudioOnly,
+    devices,
+    activeDevice,
+    join,
+    leave,
+    setAudioOnly,
+    selectDevice,
+  };
+}

@@ -1,0 +1,170 @@
+import { onBeforeUnmount, ref, shallowRef } from 'vue';
+import type { Ref } from 'vue';
+import type { LiveEvent } from '../../../server/contracts/live';
+import { useAuthStore } from '../stores/auth';
+import { liveApi } from './live-api';
+import { applyLiveEvent } from './live-state';
+import type { LiveState } from './live-state';
+
+/** Where the live link stands: first load, receiving events, or cut off and retrying. */
+export type LiveConnection = 'connecting' | 'live' | 'offline';
+
+/** Delay before the n-th reconnection attempt (ms): 0.5 s doubling up to 10 s. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
+}
+
+/** The live state of one meeting and its link; see {@link useLiveMeeting}. */
+export interface LiveMeeting {
+  /** Null until the first snapshot arrived. */
+  state: Ref<LiveState | null>;
+  connection: Ref<LiveConnection>;
+  /** The last load error (the snapshot could not be read), for the page to show. */
+  error: Ref<unknown>;
+  /** Calls `fn` with every applied event (e.g. to refetch the documents); returns an unsubscribe. */
+  onEvent(fn: (event: LiveEvent) => void): () => void;
+  /** Reads the snapshot again (after an action whose answer the page wants at once). */
+  reload(): Promise<void>;
+  /** Closes the link (also done when the component unmounts). */
+  stop(): void;
+}
+
+/**
+ * Keeps a meeting's live state (current item, floor queue, polls, attendance, quorum) current
+ * without reloads: reads `GET /api/meetings/:id/live/state`, then follows the Server-Sent Events
+ * stream from that `seq`. When the link drops it shows `offline` and reconnects by itself with
+ * `lastEventId` = the last applied event, so the server replays what was missed (or says
+ * `resync`, and the snapshot is read again). The access token is renewed before reconnecting.
+ * Must be called in a component's setup (it closes the stream on unmount).
+ */
+export function useLiveMeeting(meetingId: string): LiveMeeting {
+  const auth = useAuthStore();
+  const state = ref<LiveState | null>(null);
+  const connection = ref<LiveConnection>('connecting');
+  const error = shallowRef<unknown>(null);
+  const listeners = new Set<(event: LiveEvent) => void>();
+  let source: EventSource | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  let stopped = false;
+  let resyncing: Promise<void> | undefined;
+
+  async function loadSnapshot(): Promise<void> {
+    const snap = await liveApi.snapshot(meetingId);
+    if (!state.value || snap.seq >= state.value.seq || snap.meetingId !== state.value.meetingId)
+      state.value = snap;
+    error.value = null;
+  }
+
+  function resync(): Promise<void> {
+    resyncing ??= loadSnapshot()
+      .catch((err: unknown) => {
+        error.value = err;
+      })
+      .finally(() => {
+        resyncing = undefined;
+      });
+    return resyncing;
+  }
+
+  function onMessage(msg: MessageEvent<string>): void {
+    if (!state.value) return;
+    let event: LiveEvent;
+    try {
+      event = JSON.parse(msg.data) as LiveEvent;
+    } catch {
+      return;
+    }
+    if (applyLiveEvent(state.value, event) === 'resync') void resync();
+    for (const fn of listeners) fn(event);
+  }
+
+  function close(): void {
+    source?.close();
+    source = undefined;
+    clearTimeout(timer);
+  }
+
+  function open(): void {
+    close();
+    if (stopped || !state.value) return;
+    const q = new URLSearchParams({ lastEventId: String(state.value.seq) });
+    if (auth.token) q.set('token', auth.token);
+    const es = new EventSource(`/api/meetings/${encodeURIComponent(meetingId)}/live?${q}`);
+    source = es;
+    es.addEventListener('ready', () => {
+      connection.value = 'live';
+      attempt = 0;
+    });
+    es.onmessage = onMessage;
+    es.onerror = () => {
+      // Take over from EventSource's own retry: the next attempt needs a fresh token.
+      if (source !== es) return;
+      close();
+      connection.value = 'offline';
+      schedule();
+    };
+  }
+
+  function schedule(): void {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(() => void reconnect(), reconnectDelay(attempt++));
+  }
+
+  async function reconnect(): Promise<void> {
+    if (stopped) return;
+    try {
+      // Probes the link and renews an expired token (the HTTP client refreshes on 401).
+      if (auth.expiresAt - Date.now() < 60_000) await auth.refresh();
+      if (state.value) await liveApi.access(meetingId);
+      else await loadSnapshot();
+      open();
+    } catch (err) {
+      error.value = state.value ? null : err;
+      connection.value = 'offline';
+      schedule();
+    }
+  }
+
+  const goOnline = (): void => {
+    if (connection.value !== 'live') {
+      attempt = 0;
+      void reconnect();
+    }
+  };
+  const goOffline = (): void => {
+    close();
+    connection.value = 'offline';
+  };
+  window.addEventListener('online', goOnline);
+  window.addEventListener('offline', goOffline);
+
+  function stop(): void {
+    stopped = true;
+    close();
+    window.removeEventListener('online', goOnline);
+    window.removeEventListener('offline', goOffline);
+  }
+  onBeforeUnmount(stop);
+
+  void loadSnapshot()
+    .then(open)
+    .catch((err: unknown) => {
+      error.value = err;
+      connection.value = 'offline';
+      schedule();
+    });
+
+  return {
+    state,
+    connection,
+    error,
+    onEvent(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    reload: loadSnapshot,
+    stop,
+  };
+}

@@ -1,0 +1,310 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Agenda, AgendaItem } from '../../server/contracts/agenda';
+import type { Meeting } from '../../server/contracts/meetings';
+import type { FloorState } from '../../server/contracts/speakers';
+import type { Poll } from '../../server/contracts/votes';
+import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
+import { seriousViolations } from '../support/axe';
+import { launchBrowser } from '../support/browser';
+import type { TestBrowser } from '../support/browser';
+import { must } from '../support/must';
+import { buildMeeting, demoClients, directory } from '../support/records';
+import type { DemoClients, Directory } from '../support/records';
+import { routeInitialJs } from '../support/route-bundle';
+import { stack, startTestApp, waitFor } from '../support/stack';
+import type { TestApp } from '../support/stack';
+import { join } from 'node:path';
+
+/** Logs `username` in through the login form, then opens `path` (a full page load). */
+async function openAs(
+  browser: TestBrowser,
+  url: string,
+  username: string,
+  path: string,
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const { page, context } = await browser.newPage();
+  await page.goto(url + '/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('welcome').waitFor();
+  await page.goto(url + path);
+  await page.locator('[data-testid="live-status"][data-connection="live"]').waitFor();
+  return { page, close: () => context.close() };
+}
+
+describe('meeting room and chair console (live)', () => {
+  let app: TestApp;
+  let browser: TestBrowser & { blockedRequests: string[] };
+  let c: DemoClients;
+  let dir: Directory;
+
+  /** A live meeting with the three demo delegates and a three-item agenda. */
+  async function liveMeeting(): Promise<{ meeting: Meeting; items: AgendaItem[] }> {
+    const meeting = await buildMeeting(c, dir, { state: 'scheduled' });
+    const items: AgendaItem[] = [];
+    for (const title of ['Báo cáo kinh tế - xã hội', 'Dự toán ngân sách', 'Kế hoạch đầu tư công']) {
+      const res = await c.secretary.post<Agenda>(`/api/meetings/${meeting.id}/agenda`, {
+        title,
+        durationMinutes: 20,
+      });
+      expect(res.status).toBe(201);
+      items.push(must(res.body.items.find((i) => i.title === title)));
+    }
+    const live = await c.secretary.post(`/api/meetings/${meeting.id}/transitions`, { to: 'live' });
+    expect(live.status).toBe(200);
+    return { meeting, items };
+  }
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchBrowser();
+    c = await demoClients(app.url);
+    dir = await directory(c.admin);
+  });
+  afterAll(async () => {
+    await browser.close();
+    await app.stop();
+  });
+
+  it("the chair sets the current item and a delegate's screen follows within a second", async () => {
+    const { meeting, items } = await liveMeeting();
+    const chair = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/chair`);
+    const delegate = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    try {
+      for (const item of [must(items[1]), must(items[0]), must(items[2])]) {
+        await chair.page.getByTestId(`set-current-${item.id}`).click();
+        const started = Date.now();
+        await delegate.page
+          .locator(`[data-testid="agenda-current"][data-item-id="${item.id}"]`)
+          .waitFor({ timeout: 1_000 });
+        expect(Date.now() - started).toBeLessThan(1_000);
+        expect(await delegate.page.getByTestId('current-item-title').textContent()).toContain(
+          item.title,
+        );
+        expect(await delegate.page.getByTestId('agenda-current').getAttribute('aria-current')).toBe(
+          'step',
+        );
+      }
+      // "Next" moves past the last item only when there is one.
+      await chair.page.getByTestId(`set-current-${must(items[0]).id}`).click();
+      await chair.page.getByTestId('agenda-next').click();
+      await delegate.page
+        .locator(`[data-testid="agenda-current"][data-item-id="${must(items[1]).id}"]`)
+        .waitFor({ timeout: 1_000 });
+      expect(browser.blockedRequests).toEqual([]);
+    } finally {
+      await chair.close();
+      await delegate.close();
+    }
+  });
+
+  it('a delegate requests the floor, the chair grants it, both queues update', async () => {
+    const { meeting } = await liveMeeting();
+    const chair = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/chair`);
+    const d1 = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    const d2 = await openAs(browser, app.url, 'daibieu2', `/meetings/${meeting.id}/room`);
+    try {
+      await d1.page.getByTestId('floor-request').click();
+      await d2.page.getByTestId('floor-request').click();
+      await expect
+        .poll(() => d2.page.getByTestId('floor-mine').textContent())
+        .toContain('Bạn đứng thứ 2/2');
+      await expect
+        .poll(() => d1.page.getByTestId('floor-mine').textContent())
+        .toContain('Bạn đứng thứ 1/2');
+      await expect
+        .poll(() => chair.page.getByTestId('chair-queue').locator('li').allTextContents())
+        .toEqual([
+          expect.stringContaining('Nguyễn Văn An'),
+          expect.stringContaining('Trần Thị Bình'),
+        ]);
+
+      // The chair moves the second request first, then gives it the floor.
+      await chair.page.getByRole('button', { name: 'Đưa Trần Thị Bình lên trước' }).click();
+      await expect
+        .poll(() => d1.page.getByTestId('floor-mine').textContent())
+        .toContain('Bạn đứng thứ 2/2');
+      await chair.page.getByRole('button', { name: 'Cho phát biểu: Trần Thị Bình' }).click();
+      await expect
+        .poll(() => d2.page.getByTestId('floor-mine').textContent())
+        .toBe('Bạn đang được phát biểu.');
+      await expect
+        .poll(() => d1.page.getByTestId('floor-mine').textContent())
+        .toContain('Bạn đứng thứ 1/1');
+      await expect
+        .poll(() => chair.page.getByTestId('chair-speaking').textContent())
+        .toContain('Trần Thị Bình');
+      await expect.poll(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(1);
+      await expect
+        .poll(() => d1.page.getByTestId('floor-speaking').textContent())
+        .toContain('Trần Thị Bình');
+
+      // The record agrees with the screens.
+      const floor = await c.chair.get<FloorState>(`/api/meetings/${meeting.id}/floor`);
+      expect(floor.body.speaking.map((e) => e.speaker.name)).toEqual(['Trần Thị Bình']);
+      expect(floor.body.queue.map((e) => e.speaker.name)).toEqual(['Nguyễn Văn An']);
+
+      // The first delegate withdraws; the chair ends the turn.
+      await d1.page.getByTestId('floor-withdraw').click();
+      await expect.poll(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(0);
+      await chair.page
+        .getByRole('button', { name: 'Kết thúc lượt phát biểu của Trần Thị Bình' })
+        .click();
+      await expect.poll(() => d2.page.getByTestId('floor-request').isVisible()).toBe(true);
+    } finally {
+      await chair.close();
+      await d1.close();
+      await d2.close();
+    }
+  });
+
+  it('a poll opened by the chair is answered by three delegates and the shown results match', async () => {
+    const { meeting } = await liveMeeting();
+    const chair = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/chair`);
+    const delegates = [
+      await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`),
+      await openAs(browser, app.url, 'daibieu2', `/meetings/${meeting.id}/room`),
+      await openAs(browser, app.url, 'daibieu3', `/meetings/${meeting.id}/room`),
+    ];
+    try {
+      // Everyone checks in from the meeting room (the electorate is fixed when the poll opens).
+      for (const d of delegates) {
+        await d.page.getByTestId('check-in').click();
+        await d.page.getByTestId('my-attendance').waitFor();
+      }
+      await expect.poll(() => chair.page.getByTestId('quorum-count').textContent()).toContain('3/');
+
+      await chair.page.getByTestId('poll-question').fill('Thông qua dự toán ngân sách năm 2027');
+      await chair.page.getByTestId('poll-create').click();
+      const poll = await waitFor(async () => {
+        const res = await c.chair.get<Poll[]>(`/api/meetings/${meeting.id}/polls`);
+        return res.body.find((p) => p.question === 'Thông qua dự toán ngân sách năm 2027');
+      }, 'the poll');
+      await chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-open').click();
+
+      const choices = [0, 0, 1];
+      for (const [i, d] of delegates.entries()) {
+        const ballot = d.page.getByTestId(`ballot-${poll.id}`);
+        await ballot.waitFor();
+        await ballot.getByTestId(`choice-${String(choices[i])}`).click();
+        await ballot.getByTestId('ballot-submit').click();
+        await ballot.getByTestId('ballot-done').waitFor();
+      }
+      await expect
+        .poll(() =>
+          chair.page
+            .getByTestId(`chair-poll-${poll.id}`)
+            .getByTestId('poll-progress')
+            .textContent(),
+        )
+        .toContain('Đã có 3/3 phiếu');
+      await chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-close').click();
+
+      const closed = await waitFor(async () => {
+        const res = await c.chair.get<Poll>(`/api/meetings/${meeting.id}/polls/${poll.id}`);
+        return res.body.results ? res.body : undefined;
+      }, 'closed poll results');
+      const results = must(closed.results);
+      expect(results.options.map((o) => o.count)).toEqual([2, 1, 0]);
+      for (const page of [chair.page, ...delegates.map((d) => d.page)]) {
+        const table = page.getByTestId(`poll-results-${poll.id}`);
+        await table.waitFor();
+        for (const o of results.options) {
+          expect(
+            await table
+              .getByTestId(`result-${String(o.index)}`)
+              .locator('td.count')
+              .textContent(),
+          ).toBe(String(o.count));
+        }
+        expect(await table.getByTestId('poll-ballots').textContent()).toContain('3/3 phiếu');
+      }
+    } finally {
+      await chair.close();
+      for (const d of delegates) await d.close();
+    }
+  });
+
+  it('a delegate who loses the network sees it, recovers by itself and catches up', async () => {
+    const { meeting, items } = await liveMeeting();
+    const { page, context } = await browser.newPage();
+    try {
+      await page.goto(app.url + '/login');
+      await page.getByTestId('login-username').fill('daibieu3');
+      await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('welcome').waitFor();
+      await page.goto(`${app.url}/meetings/${meeting.id}/room`);
+      await page.locator('[data-testid="live-status"][data-connection="live"]').waitFor();
+
+      await context.setOffline(true);
+      await page.locator('[data-testid="live-status"][data-connection="offline"]').waitFor();
+      // Missed while offline: the current item and a floor request.
+      const item = must(items[2]);
+      expect(
+        (await c.chair.put(`/api/meetings/${meeting.id}/agenda/current`, { itemId: item.id }))
+          .status,
+      ).toBe(200);
+      expect((await c.d1.post(`/api/meetings/${meeting.id}/floor`, {})).status).toBe(201);
+
+      await context.setOffline(false);
+      await page.locator('[data-testid="live-status"][data-connection="live"]').waitFor();
+      await page
+        .locator(`[data-testid="agenda-current"][data-item-id="${item.id}"]`)
+        .waitFor({ timeout: 5_000 });
+      await expect
+        .poll(() => page.getByTestId('floor-queue').textContent())
+        .toContain('Nguyễn Văn An');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the meeting room and the chair console have no serious or critical axe violation', async () => {
+    const { meeting, items } = await liveMeeting();
+    await c.chair.put(`/api/meetings/${meeting.id}/agenda/current`, { itemId: must(items[0]).id });
+    await c.d2.post(`/api/meetings/${meeting.id}/floor`, {});
+    const poll = await c.chair.post<Poll>(`/api/meetings/${meeting.id}/polls`, {
+      question: 'Thông qua chương trình họp',
+    });
+    expect(poll.status).toBe(201);
+    const chair = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/chair`);
+    const delegate = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    try {
+      await chair.page.getByTestId(`chair-poll-${poll.body.id}`).waitFor();
+      expect(await seriousViolations(chair.page)).toEqual([]);
+      await delegate.page.getByTestId('agenda-current').waitFor();
+      expect(await seriousViolations(delegate.page)).toEqual([]);
+      expect((await c.d1.post(`/api/meetings/${meeting.id}/attendance/check-in`, {})).status).toBe(
+        200,
+      );
+      const opened = await c.chair.post(
+        `/api/meetings/${meeting.id}/polls/${poll.body.id}/open`,
+        {},
+      );
+      expect(opened.status).toBe(200);
+      await delegate.page.getByTestId(`ballot-${poll.body.id}`).waitFor();
+      expect(await seriousViolations(delegate.page)).toEqual([]);
+    } finally {
+      await chair.close();
+      await delegate.close();
+    }
+  });
+
+  it("the meeting room's initial JavaScript stays under 350 kB gzip", () => {
+    const bundle = routeInitialJs(join(stack().root, 'dist', 'client'), [
+      'AppShell',
+      'MeetingRoomPage',
+    ]);
+    console.info(
+      `meeting room initial JS: ${String(bundle.files.length)} files, ${(bundle.bytes / 1024).toFixed(1)} kB, ${(bundle.gzipBytes / 1024).toFixed(1)} kB gzip`,
+    );
+    expect(bundle.gzipBytes).toBeLessThan(350 * 1024);
+    // The viewer, the notes editor and LiveKit load only when needed.
+    expect(bundle.files.some((f) => /PdfViewer|DocumentNotes|BridgePage|pdf\.worker/.test(f))).toBe(
+      false,
+    );
+  });
+});
