@@ -242,7 +242,9 @@ export class ConferenceService {
    * restart, or a meeting that went live elsewhere), and once more when LiveKit lost it.
    */
   private async withRoom<T>(meetingId: string, fn: () => Promise<T>): Promise<T> {
-    if (!this.opened.has(meetingId)) await this.enqueue(meetingId, () => this.openRoom(meetingId));
+    if (!this.opened.has(meetingId)) {
+      await mediaCall(() => this.enqueue(meetingId, () => this.openRoom(meetingId)));
+    }
     try {
       return await mediaCall(fn);
     } catch (err) {
