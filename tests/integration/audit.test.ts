@@ -40,7 +40,7 @@ describe('the audit chain', () => {
     // land before or after the update: wait for it so that the chain is complete.
     const res = await waitFor(async () => {
       const r = await c.secretary.get<Page<AuditEntry>>(`/api/meetings/${m.id}/audit`);
-      return r.body.items.some((e) => e.action === 'conference.room_opened') ? r : false;
+      return r.body.items.some((e) => e.action === 'conference.room_opened') ? r : undefined;
     }, 'the conference room entry');
     expect(res.status).toBe(200);
     const records = res.body.items.filter((e) => !e.action.startsWith('conference.'));
