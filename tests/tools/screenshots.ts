@@ -56,6 +56,17 @@ const SHOTS: Shot[] = [
     path: async () => `/meetings/${await firstMeeting('live')}/chair`,
   },
   {
+    file: 'minutes.png',
+    user: 'thuky',
+    path: async () => `/meetings/${await firstMeeting('live')}/minutes`,
+  },
+  {
+    file: 'bridge.png',
+    user: 'diemcau.tamhop',
+    path: async () => `/meetings/${await firstMeeting('live')}/bridge`,
+  },
+  { file: 'records.png', user: '', path: '/records' },
+  {
     file: 'preparation.png',
     user: 'thuky',
     path: async () => `/meetings/${await firstMeeting('scheduled')}/prepare`,
