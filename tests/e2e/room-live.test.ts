@@ -8,6 +8,7 @@ import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
 import { seriousViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
+import { pdfBytes } from '../support/document-fixtures';
 import { must } from '../support/must';
 import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
@@ -259,6 +260,59 @@ describe('meeting room and chair console (live)', () => {
         .toContain('Nguyễn Văn An');
     } finally {
       await context.close();
+    }
+  });
+
+  it('the current item opens its PDF in the in-app viewer, and private notes sync for their author only', async () => {
+    const { meeting, items } = await liveMeeting();
+    const item = must(items[1]);
+    const form = new FormData();
+    form.append('title', 'Tờ trình dự toán');
+    form.append('agendaItemId', item.id);
+    form.append('file', new Blob([new Uint8Array(pdfBytes('Du toan 2027'))]), 'to-trinh.pdf');
+    const up = await fetch(`${app.url}/api/meetings/${meeting.id}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${must(c.secretary.token)}` },
+      body: form,
+    });
+    expect(up.status).toBe(201);
+    const doc = (await up.json()) as { id: string };
+
+    const d1 = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    try {
+      await c.chair.put(`/api/meetings/${meeting.id}/agenda/current`, { itemId: item.id });
+      // Following the chair, the room opens the item's document.
+      await expect.poll(() => d1.page.getByTestId('pdf-page').textContent()).toBe('Trang 1/1');
+      await expect
+        .poll(() =>
+          d1.page.getByTestId('pdf-canvas').evaluate((el) => (el as HTMLCanvasElement).width),
+        )
+        .toBeGreaterThan(300);
+      const notes = d1.page.getByTestId('notes-text');
+      await expect.poll(() => d1.page.getByTestId('notes-status').textContent()).toBe('Đã đồng bộ');
+      await notes.click();
+      await d1.page.keyboard.type('Hỏi thêm về vốn đầu tư công');
+      await expect.poll(() => notes.inputValue()).toBe('Hỏi thêm về vốn đầu tư công');
+    } finally {
+      await d1.close();
+    }
+
+    // A fresh browser profile (no local copy) gets the note from the server.
+    const again = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    const other = await openAs(browser, app.url, 'daibieu2', `/meetings/${meeting.id}/room`);
+    try {
+      for (const p of [again.page, other.page]) {
+        await p.getByTestId(`doc-${doc.id}`).click();
+        await expect.poll(() => p.getByTestId('notes-status').textContent()).toBe('Đã đồng bộ');
+      }
+      await expect
+        .poll(() => again.page.getByTestId('notes-text').inputValue())
+        .toBe('Hỏi thêm về vốn đầu tư công');
+      expect(await other.page.getByTestId('notes-text').inputValue()).toBe('');
+      expect(browser.blockedRequests).toEqual([]);
+    } finally {
+      await again.close();
+      await other.close();
     }
   });
 
