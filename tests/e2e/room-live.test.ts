@@ -35,6 +35,19 @@ async function openAs(
   return { page, close: () => context.close() };
 }
 
+/** Presses Tab until the focused element (or its ancestor) has `testId`; at most 80 presses. */
+async function tabTo(page: Page, testId: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(
+      (id) => !!document.activeElement?.closest(`[data-testid="${id}"]`),
+      testId,
+    );
+    if (hit) return;
+  }
+  throw new Error(`Tab never reached ${testId}`);
+}
+
 describe('meeting room and chair console (live)', () => {
   let app: TestApp;
   let browser: TestBrowser & { blockedRequests: string[] };
@@ -313,6 +326,47 @@ describe('meeting room and chair console (live)', () => {
     } finally {
       await again.close();
       await other.close();
+    }
+  });
+
+  it('the chair moves the agenda and a delegate asks for the floor and votes with the keyboard alone', async () => {
+    const { meeting, items } = await liveMeeting();
+    expect((await c.d1.post(`/api/meetings/${meeting.id}/attendance/check-in`, {})).status).toBe(
+      200,
+    );
+    const poll = await c.chair.post<Poll>(`/api/meetings/${meeting.id}/polls`, {
+      question: 'Thông qua chương trình',
+    });
+    const chair = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/chair`);
+    const d1 = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    try {
+      await tabTo(chair.page, 'agenda-next');
+      await chair.page.keyboard.press('Enter');
+      await d1.page
+        .locator(`[data-testid="agenda-current"][data-item-id="${must(items[0]).id}"]`)
+        .waitFor({ timeout: 2_000 });
+
+      await tabTo(d1.page, 'floor-request');
+      await d1.page.keyboard.press('Enter');
+      await expect.poll(() => d1.page.getByTestId('floor-mine').textContent()).toContain('1/1');
+
+      await tabTo(chair.page, `chair-poll-${poll.body.id}`);
+      await chair.page.keyboard.press('Enter');
+      const ballot = d1.page.getByTestId(`ballot-${poll.body.id}`);
+      await ballot.waitFor();
+      await tabTo(d1.page, 'ballot-choices');
+      await d1.page.keyboard.press('ArrowDown');
+      await d1.page.keyboard.press('Space');
+      await tabTo(d1.page, 'ballot-submit');
+      await d1.page.keyboard.press('Enter');
+      await ballot.getByTestId('ballot-done').waitFor();
+      const mine = await c.d1.get<{ choice: number | null }>(
+        `/api/meetings/${meeting.id}/polls/${poll.body.id}/ballots/mine`,
+      );
+      expect(mine.body.choice).toBe(1);
+    } finally {
+      await chair.close();
+      await d1.close();
     }
   });
 
