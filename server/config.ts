@@ -82,6 +82,36 @@ const envSchema = z.object({
     .max(2048, 'expected at most 2048')
     .default(50),
   LIVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  SIGNING_CERTIFICATES: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {};
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().min(1),
+        z
+          .object({
+            p12Path: z.string().min(1),
+            passphrase: z.string().optional(),
+            passphraseFile: z.string().min(1).optional(),
+          })
+          .strict(),
+        {
+          error:
+            'expected JSON like {"26":{"p12Path":"/etc/dienhong/26.p12","passphraseFile":"/etc/dienhong/26.pass"}}',
+        },
+      ),
+    ),
+  SIGNING_DEMO_CERTIFICATES: z.enum(['true', 'false']).optional(),
 });
 
 const LIVEKIT_VARS = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
@@ -94,6 +124,15 @@ function livekitProblems(env: Record<string, string | undefined>): string[] {
     (name) =>
       `${name}: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together, or none of them`,
   );
+}
+
+/** Demo (self-signed) signing certificates are never allowed in production. */
+function signingProblems(env: Record<string, string | undefined>): string[] {
+  return env.NODE_ENV === 'production' && env.SIGNING_DEMO_CERTIFICATES === 'true'
+    ? [
+        'SIGNING_DEMO_CERTIFICATES: demo certificates are not allowed in production; give each unit its PKCS#12 in SIGNING_CERTIFICATES',
+      ]
+    : [];
 }
 
 /** The process configuration, parsed once from the environment at startup. */
@@ -128,6 +167,15 @@ export interface Config {
   uploadLimitBytes: number;
   /** Interval of keep-alive comments on live streams (LIVE_HEARTBEAT_SECONDS, default 15). */
   liveHeartbeatMs: number;
+  /**
+   * Signing of published minutes: per-unit PKCS#12 by unit code (SIGNING_CERTIFICATES, JSON)
+   * and whether a unit without one gets a self-signed demo certificate in DATA_DIR/signing
+   * (SIGNING_DEMO_CERTIFICATES; default true outside production, never in production).
+   */
+  signing: {
+    units: Record<string, { p12Path: string; passphrase?: string; passphraseFile?: string }>;
+    allowDemoCertificates: boolean;
+  };
 }
 
 /** Thrown by {@link parseConfig} with every problem of the environment, one per line. */
@@ -148,7 +196,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const result = envSchema.safeParse(given);
-  const crossField = livekitProblems(given);
+  const crossField = [...livekitProblems(given), ...signingProblems(given)];
   if (!result.success || crossField.length) {
     const problems = (result.error?.issues ?? []).map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
@@ -156,7 +204,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       const shown =
         value === undefined
           ? ''
-          : /SECRET|PASSWORD/.test(name)
+          : /SECRET|PASSWORD|SIGNING_CERTIFICATES/.test(name)
             ? ' (value hidden)'
             : ` (got "${value}")`;
       return `${name}: ${issue.message}${shown}`;
@@ -198,6 +246,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),
     liveHeartbeatMs: e.LIVE_HEARTBEAT_SECONDS * 1000,
+    signing: {
+      units: e.SIGNING_CERTIFICATES,
+      allowDemoCertificates:
+        e.SIGNING_DEMO_CERTIFICATES === undefined
+          ? e.NODE_ENV !== 'production'
+          : e.SIGNING_DEMO_CERTIFICATES === 'true',
+    },
   };
 }
 

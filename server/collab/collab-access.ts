@@ -6,8 +6,8 @@ import { canManage, canReadDocuments, canView, takesPart } from '../meetings/mee
 
 /** States in which the agenda and drafts are still prepared and changed. */
 const PREPARING: readonly MeetingState[] = ['draft', 'scheduled', 'live'];
-/** States in which the minutes and the notice are written. */
-const WRITING_MINUTES: readonly MeetingState[] = ['live', 'ended'];
+/** States in which the minutes and the notice are written (after publishing: the notice, corrections; the minutes lock decides). */
+const WRITING_MINUTES: readonly MeetingState[] = ['live', 'ended', 'minutes_published'];
 
 /**
  * Extra facts the minutes module knows: while the minutes (or notice) wait for the chair's

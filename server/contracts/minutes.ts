@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { isoDateTimeSchema, objectIdSchema, textSchema } from './common';
+import {
+  isoDateTimeSchema,
+  objectIdSchema,
+  pageSchema,
+  paginationQuerySchema,
+  textSchema,
+} from './common';
+import { meetingVisibilities } from './meetings';
 
 /** Which record: the biên bản (minutes) or the thông báo kết luận (notice of conclusions). */
 export const minutesKindSchema = z.enum(['minutes', 'notice']);
@@ -146,6 +153,13 @@ export const publishedMinutesVersionSchema = z.object({
   numberSymbol: z.string(),
   title: z.string(),
   unitId: objectIdSchema,
+  /** The host unit's name, as it issued the document. */
+  unitName: z.string(),
+  meetingTitle: z.string(),
+  meetingStartsAt: isoDateTimeSchema,
+  visibility: z.enum(meetingVisibilities),
+  /** A later version corrects this one. */
+  superseded: z.boolean(),
   publishedAt: isoDateTimeSchema,
   publishedBy: z.object({ id: objectIdSchema, fullName: z.string() }),
   files: z.array(publishedFileSchema),
@@ -206,3 +220,113 @@ export const minutesVerifyResultSchema = z.object({
 });
 /** Answer of the verify endpoint. */
 export type MinutesVerifyResult = z.infer<typeof minutesVerifyResultSchema>;
+
+/** Where the minutes (or the notice) of a meeting stand in the approval flow. */
+export const minutesStatuses = ['drafting', 'submitted', 'approved', 'published'] as const;
+/** One of {@link minutesStatuses}. */
+export type MinutesStatus = (typeof minutesStatuses)[number];
+
+/** Statuses in which the text is read-only for everyone (awaiting approval, approved, published). */
+export function isMinutesLocked(status: MinutesStatus): boolean {
+  return status !== 'drafting';
+}
+
+/** What the caller may do with one record now (for the browser's buttons). */
+export const minutesAbilitiesSchema = z.object({
+  edit: z.boolean(),
+  submit: z.boolean(),
+  review: z.boolean(),
+  publish: z.boolean(),
+  correct: z.boolean(),
+});
+/** What the caller may do now. */
+export type MinutesAbilities = z.infer<typeof minutesAbilitiesSchema>;
+
+/** The minutes or the notice of one meeting: status, frame, versions. */
+export const minutesRecordSchema = z.object({
+  meetingId: objectIdSchema,
+  kind: minutesKindSchema,
+  /** The co-edited document (`meeting/<id>/minutes` or `/notice`). */
+  docName: z.string(),
+  status: z.enum(minutesStatuses),
+  meta: minutesDocumentMetaSchema.nullable(),
+  submittedAt: isoDateTimeSchema.nullable(),
+  submittedBy: z.object({ id: objectIdSchema, fullName: z.string() }).nullable(),
+  /** The chair's comment when the text was returned (cleared on the next submit). */
+  returnComment: z.string().nullable(),
+  reviewedAt: isoDateTimeSchema.nullable(),
+  reviewedBy: z.object({ id: objectIdSchema, fullName: z.string() }).nullable(),
+  /** Set while a correction of this published version is prepared. */
+  correcting: objectIdSchema.nullable(),
+  versions: z.array(publishedMinutesVersionSchema),
+  can: minutesAbilitiesSchema,
+});
+/** A minutes record. */
+export type MinutesRecord = z.infer<typeof minutesRecordSchema>;
+
+/** Answer of `GET /api/meetings/:id/minutes`. */
+export const meetingMinutesSchema = z.object({
+  minutes: minutesRecordSchema,
+  notice: minutesRecordSchema,
+});
+/** Both records of a meeting. */
+export type MeetingMinutes = z.infer<typeof meetingMinutesSchema>;
+
+/** Path parameters of the per-record routes. */
+export const minutesParamsSchema = z.object({ id: objectIdSchema, kind: minutesKindSchema });
+
+/** Body of `POST /api/meetings/:id/minutes/:kind/template`: replace a non-empty text only when confirmed. */
+export const recreateTemplateSchema = z.object({ confirm: z.boolean().default(false) });
+
+/** Body of `POST .../return`: why the chair sends the text back. */
+export const returnMinutesSchema = z.object({ comment: textSchema(1, 2000) });
+
+/** Body of `POST .../correct`: why a published version is corrected. */
+export const correctMinutesSchema = z.object({ reason: textSchema(1, 2000) });
+
+/** Body of `PUT .../meta`: the frame around the text (kind and createdAt are kept). */
+export const updateMinutesMetaSchema = minutesDocumentMetaSchema
+  .omit({ kind: true, createdAt: true })
+  .partial();
+/** Body of `PUT .../meta`. */
+export type UpdateMinutesMetaInput = z.infer<typeof updateMinutesMetaSchema>;
+
+/** Which live fact to insert. */
+export const minutesSnippetRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('attendance') }),
+  z.object({ type: z.literal('speakers'), agendaItemId: objectIdSchema.nullable() }),
+  z.object({ type: z.literal('poll'), pollId: objectIdSchema }),
+]);
+/** Which live fact to insert. */
+export type MinutesSnippetRequest = z.infer<typeof minutesSnippetRequestSchema>;
+
+/** A fragment to insert at the cursor (block nodes of the StarterKit schema). */
+export const minutesSnippetSchema = z.object({
+  content: z.array(minutesNodeSchema),
+});
+
+/** Answer of `GET .../content`: the text now. */
+export const minutesContentAnswerSchema = z.object({
+  content: minutesNodeSchema,
+  text: z.string(),
+});
+
+/** Query of `GET /api/minutes/published` (public search). */
+export const publishedListQuerySchema = paginationQuerySchema.extend({
+  q: z.string().trim().max(100).optional(),
+  /** Hosted by this unit or a unit below it. */
+  unitId: objectIdSchema.optional(),
+  /** Meetings from this date (YYYY-MM-DD, Vietnam time). */
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  kind: minutesKindSchema.optional(),
+  meetingId: objectIdSchema.optional(),
+});
+/** Query of the public search. */
+export type PublishedListQuery = z.infer<typeof publishedListQuerySchema>;
+
+/** A page of published versions. */
+export const publishedPageSchema = pageSchema(publishedMinutesVersionSchema);
+
+/** Body of `POST /api/minutes/verify` as JSON (a file is sent as multipart instead). */
+export const verifyByHashSchema = z.object({ sha256: sha256HexSchema });

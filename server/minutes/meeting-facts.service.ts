@@ -1,0 +1,258 @@
+import { Types } from 'mongoose';
+import { AgendaItemModel } from '../agenda/agenda-item.model';
+import { buildAttendance } from '../attendance/attendance.service';
+import { isPresent } from '../contracts/attendance';
+import type { MinutesNode } from '../contracts/minutes';
+import type { Poll } from '../contracts/votes';
+import { conflict, notFound } from '../errors';
+import { MeetingModel } from '../meetings/meeting.model';
+import type { MeetingLean } from '../meetings/meeting.model';
+import { participantService } from '../meetings/participant.service';
+import { FloorEntryModel } from '../speakers/floor-entry.model';
+import { UnitModel } from '../units/unit.model';
+import { UserModel } from '../users/user.model';
+import { PollModel } from '../votes/poll.model';
+import { loadPoll, toPollDto } from '../votes/poll.service';
+import type {
+  AgendaItemFact,
+  AttendeeFact,
+  MeetingFacts,
+  PollFact,
+  SiteFact,
+  SpeakerFact,
+} from './templates/meeting-facts';
+import { attendanceSnippet, pollSnippet, speakersSnippet } from './templates/snippets';
+
+const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
+const HOST_SITE = 'host';
+
+/** The host unit as it heads the document: its name, its parent's, and the place name. */
+async function issuingUnit(
+  unitId: Types.ObjectId,
+): Promise<{ code: string; name: string; parentName?: string; placeName: string }> {
+  const unit = await UnitModel.findById(unitId, {
+    code: 1,
+    name: 1,
+    parentId: 1,
+    ancestorIds: 1,
+  }).lean();
+  if (!unit) throw notFound(`Unit ${unitId.toHexString()}`);
+  const parent = unit.parentId ? await UnitModel.findById(unit.parentId, { name: 1 }).lean() : null;
+  const rootId = unit.ancestorIds[0];
+  const root = rootId ? await UnitModel.findById(rootId, { name: 1 }).lean() : unit;
+  return {
+    code: unit.code,
+    name: unit.name,
+    ...(parent ? { parentName: parent.name } : {}),
+    placeName: placeNameOf(root?.name ?? unit.name),
+  };
+}
+
+/** "Ủy ban nhân dân tỉnh Vĩnh Phúc" → "Vĩnh Phúc" (the địa danh of the place-and-date line). */
+export function placeNameOf(unitName: string): string {
+  const m = /(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$/iu.exec(
+    unitName.normalize('NFC'),
+  );
+  return (m?.[1] ?? unitName).trim();
+}
+
+/** Initials of a unit name for the number and symbol: "Sở Tài chính" → "STC". */
+export function unitSymbol(unitName: string): string {
+  const name = unitName.normalize('NFC');
+  if (/^Ủy ban nhân dân/iu.test(name)) return 'UBND';
+  const letters = name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(
+      (w) =>
+        w
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .replace(/[đĐ]/g, 'D')[0] ?? '',
+    )
+    .join('')
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '');
+  return letters.slice(0, 8) || 'VP';
+}
+
+async function namesOf(ids: Types.ObjectId[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const users = await UserModel.find({ _id: { $in: ids } }, { fullName: 1 }).lean();
+  return new Map(users.map((u) => [u._id.toHexString(), u.fullName]));
+}
+
+/** A closed poll as the templates write it. */
+export function pollFact(p: Poll): PollFact {
+  const results = p.results;
+  return {
+    question: p.question,
+    options: p.options.map((label, i) => ({
+      label,
+      votes: results?.options.find((o) => o.index === i)?.count ?? 0,
+    })),
+    eligible: results?.eligible ?? p.eligibleCount,
+    cast: results?.ballots ?? p.ballotsCast,
+    anonymous: p.secret,
+    ...(p.closedAt ? { closedAt: p.closedAt } : {}),
+  };
+}
+
+/** Turns at the floor of one agenda item (null: outside any item), in the order they spoke. */
+async function speakerFacts(
+  meetingId: string,
+  agendaItemId: string | null,
+): Promise<SpeakerFact[]> {
+  const rows = await FloorEntryModel.find({
+    meetingId: oid(meetingId),
+    agendaItemId: agendaItemId === null ? null : oid(agendaItemId),
+    status: { $in: ['granted', 'ended'] },
+  }).lean();
+  return rows
+    .filter((r) => r.grantedAt)
+    .sort((a, b) => (a.grantedAt?.getTime() ?? 0) - (b.grantedAt?.getTime() ?? 0))
+    .map((r) => ({
+      name: r.speakerName,
+      startedAt: (r.grantedAt as Date).toISOString(),
+      ...(r.endedAt ? { endedAt: r.endedAt.toISOString() } : {}),
+    }));
+}
+
+/** Sites and attendees of a meeting as the attendance insert writes them. */
+async function attendanceFacts(
+  meeting: MeetingLean,
+  hostName: string,
+): Promise<{ sites: SiteFact[]; attendees: AttendeeFact[] }> {
+  const meetingId = meeting._id.toHexString();
+  const [attendance, participants, sites] = await Promise.all([
+    buildAttendance(meetingId),
+    participantService.participantsOf(meetingId),
+    participantService.sitesOf(meetingId),
+  ]);
+  const siteFacts: SiteFact[] = [
+    { id: HOST_SITE, name: hostName, isHost: true },
+    ...sites.map((s) => ({ id: s._id.toHexString(), name: s.name })),
+  ];
+  const byUser = new Map(participants.map((p) => [p.userId.toHexString(), p]));
+  const names = await namesOf(
+    participants.flatMap((p) => (p.substituteFor ? [p.substituteFor] : [])),
+  );
+  const attendees: AttendeeFact[] = attendance.people.map((e) => {
+    const p = byUser.get(e.subject.id);
+    const present = isPresent(e.status);
+    const substituteFor = p?.substituteFor ? names.get(p.substituteFor.toHexString()) : undefined;
+    return {
+      name: e.subject.name,
+      present,
+      ...(p?.siteId ? { siteId: p.siteId.toHexString() } : {}),
+      ...(substituteFor ? { substituteFor } : {}),
+      ...(!present && e.reason ? { absenceReason: e.reason } : {}),
+    };
+  });
+  return { sites: siteFacts, attendees };
+}
+
+/** When the meeting went live and ended, as far as known. */
+export interface MeetingTimes {
+  liveAt: Date | null;
+  endedAt: Date | null;
+}
+
+/**
+ * Everything the templates need about a meeting, read from the records: host unit, chair and
+ * secretary, sites and attendance, agenda items with their speakers and closed polls.
+ * @throws AppError 404 when the meeting or its host unit is gone.
+ */
+export async function gatherMeetingFacts(
+  meetingId: string,
+  times: MeetingTimes,
+): Promise<{ facts: MeetingFacts; unit: { code: string; name: string } }> {
+  const meeting = await MeetingModel.findById(oid(meetingId)).lean();
+  if (!meeting) throw notFound(`Meeting ${meetingId}`);
+  const unit = await issuingUnit(meeting.hostUnitId);
+  const people = await namesOf([
+    meeting.chairId,
+    ...(meeting.secretaryId ? [meeting.secretaryId] : []),
+  ]);
+  const [attendance, items, polls] = await Promise.all([
+    attendanceFacts(meeting, unit.name),
+    AgendaItemModel.find({ meetingId: meeting._id, removed: { $ne: true } }).lean(),
+    PollModel.find({ meetingId: meeting._id, status: 'closed' }).lean(),
+  ]);
+  const pollDtos = await Promise.all(polls.map((p) => toPollDto(p)));
+  const presenters = await namesOf(items.flatMap((i) => (i.presenterId ? [i.presenterId] : [])));
+  const agendaItems: AgendaItemFact[] = [];
+  const ordered = [...items].sort((a, b) => a.order - b.order);
+  for (const item of ordered) {
+    const id = item._id.toHexString();
+    const presenter = item.presenterId ? presenters.get(item.presenterId.toHexString()) : null;
+    agendaItems.push({
+      title: item.title,
+      ...(presenter ? { presenter: { name: presenter } } : {}),
+      speakers: await speakerFacts(meetingId, id),
+      polls: pollDtos.filter((p) => p.agendaItemId === id).map(pollFact),
+    });
+  }
+  const looseSpeakers = await speakerFacts(meetingId, null);
+  const loosePolls = pollDtos.filter((p) => p.agendaItemId === null).map(pollFact);
+  if (looseSpeakers.length > 0 || loosePolls.length > 0 || agendaItems.length === 0) {
+    agendaItems.push({ title: 'Các nội dung khác', speakers: looseSpeakers, polls: loosePolls });
+  }
+  const startedAt = (times.liveAt ?? meeting.startsAt).toISOString();
+  const facts: MeetingFacts = {
+    issuingBody: { name: unit.name, ...(unit.parentName ? { parentName: unit.parentName } : {}) },
+    minutesNumberSymbol: `…/BB-${unitSymbol(unit.name)}`,
+    placeName: unit.placeName,
+    title: meeting.title,
+    startedAt,
+    ...(times.endedAt ? { endedAt: times.endedAt.toISOString() } : {}),
+    location: meeting.place || 'Họp trực tuyến',
+    chair: { name: people.get(meeting.chairId.toHexString()) ?? '…' },
+    secretary: {
+      name: meeting.secretaryId ? (people.get(meeting.secretaryId.toHexString()) ?? '…') : '…',
+    },
+    sites: attendance.sites,
+    attendees: attendance.attendees,
+    agendaItems,
+    conclusions: [],
+    recipients: ['Các thành phần dự họp'],
+    archive: 'VT',
+    createdAt: new Date().toISOString(),
+  };
+  return { facts, unit: { code: unit.code, name: unit.name } };
+}
+
+/** The attendance insert: present and absent per site, with the count. */
+export async function attendanceFragment(meetingId: string): Promise<MinutesNode[]> {
+  const meeting = await MeetingModel.findById(oid(meetingId)).lean();
+  if (!meeting) throw notFound(`Meeting ${meetingId}`);
+  const unit = await issuingUnit(meeting.hostUnitId);
+  return attendanceSnippet(await attendanceFacts(meeting, unit.name));
+}
+
+/** The speakers insert: who spoke under an agenda item (null: outside items), in order, with times. */
+export async function speakersFragment(
+  meetingId: string,
+  agendaItemId: string | null,
+): Promise<MinutesNode[]> {
+  let title: string | undefined;
+  if (agendaItemId !== null) {
+    const item = await AgendaItemModel.findOne({
+      _id: oid(agendaItemId),
+      meetingId: oid(meetingId),
+    }).lean();
+    if (!item) throw notFound(`Agenda item ${agendaItemId}`);
+    title = item.title;
+  }
+  const speakers = await speakerFacts(meetingId, agendaItemId);
+  return speakersSnippet({ ...(title ? { title } : {}), speakers });
+}
+
+/** The poll insert: question, counts and percentages of a poll. @throws 404, 409 while open. */
+export async function pollFragment(meetingId: string, pollId: string): Promise<MinutesNode[]> {
+  const poll = await toPollDto(await loadPoll(meetingId, pollId));
+  if (poll.status !== 'closed') {
+    throw conflict('The poll is not closed yet: its results are inserted once it closes.');
+  }
+  return pollSnippet(pollFact(poll));
+}

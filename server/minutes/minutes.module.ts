@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { RouteModule } from '../app';
+import type { CollabModule } from '../collab/collab.module';
+import type { Config } from '../config';
+import type { Records } from '../records';
+import { minutesRoutes } from './minutes.routes';
+import { createMinutesService } from './minutes.service';
+import type { MinutesService } from './minutes.service';
+import { warmUpMinutesRendering } from './publish-render';
+import { createSignerResolver } from './signing/signing-credentials';
+
+/** What the minutes need from the composition root. */
+export interface MinutesOptions {
+  collab: Pick<CollabModule, 'server' | 'useMinutesLock'>;
+  records: Pick<Records, 'meetingService'>;
+  logger: Logger;
+  config: Pick<Config, 'dataDir' | 'signing'>;
+  /** Font directory for the PDF (default: Debian's fonts-liberation2). */
+  fontDir?: string;
+}
+
+/** The minutes, started: routes for createApp and the service (tests, other modules). */
+export interface MinutesModule {
+  modules: RouteModule[];
+  service: MinutesService;
+}
+
+/** The service the lifecycle listener talks to (the listener is registered once per process). */
+let current: { service: MinutesService; logger: Logger } | undefined;
+let listening = false;
+
+/**
+ * Starts the minutes of this process: the collab lock (the minutes and the notice are
+ * read-only while submitted, approved or published), the drafts seeded from the templates
+ * when a meeting goes live, signing (per-unit PKCS#12, demo certificates outside
+ * production) and a background warm-up of the renderers (does not delay listening).
+ */
+export function startMinutes(opts: MinutesOptions): MinutesModule {
+  const { logger } = opts;
+  const service = createMinutesService({
+    collab: opts.collab.server,
+    signerFor: createSignerResolver({
+      dataDir: opts.config.dataDir,
+      units: opts.config.signing.units,
+      allowDemoCertificates: opts.config.signing.allowDemoCertificates,
+    }),
+    logger,
+    ...(opts.fontDir ? { fontDir: opts.fontDir } : {}),
+  });
+  opts.collab.useMinutesLock(async (meetingId, kind) => ({
+    locked: await service.isLocked(meetingId, kind),
+  }));
+  current = { service, logger };
+  if (!listening) {
+    listening = true;
+    opts.records.meetingService.onTransition(async ({ meetingId, to }) => {
+      const now = current;
+      if (!now || (to !== 'live' && to !== 'ended')) return;
+      try {
+        await now.service.noteTime(meetingId, to === 'live' ? 'liveAt' : 'endedAt', new Date());
+        if (to === 'live') {
+          await now.service.seed(meetingId, 'minutes');
+          await now.service.seed(meetingId, 'notice');
+        }
+      } catch (err) {
+        now.logger.error({ err, meetingId }, 'could not prepare the minutes drafts');
+      }
+    });
+  }
+  void warmUpMinutesRendering(opts.fontDir).catch((err: unknown) => {
+    logger.warn({ err }, 'warming up the minutes renderers failed (are the fonts installed?)');
+  });
+  return { modules: [minutesRoutes(service)], service };
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../server/config';
+import { minutesAbilities, mayReadPublished } from '../../server/minutes/minutes.policy';
+import type { MeetingAccess } from '../../server/meetings/meeting.policy';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('signing settings', () => {
+  it('default to demo certificates outside production and none in production', () => {
+    expect(parseConfig({}).signing).toEqual({ units: {}, allowDemoCertificates: true });
+    expect(parseConfig({ NODE_ENV: 'production' }).signing.allowDemoCertificates).toBe(false);
+    expect(parseConfig({ SIGNING_DEMO_CERTIFICATES: 'false' }).signing.allowDemoCertificates).toBe(
+      false,
+    );
+  });
+
+  it('reads per-unit PKCS#12 files by unit code', () => {
+    const units = { '26': { p12Path: '/etc/dh/26.p12', passphraseFile: '/etc/dh/26.pass' } };
+    expect(parseConfig({ SIGNING_CERTIFICATES: JSON.stringify(units) }).signing.units).toEqual(
+      units,
+    );
+  });
+
+  it('names the variable and hides the value when it is wrong', () => {
+    const notJson = problems({ SIGNING_CERTIFICATES: '{"26": secret' });
+    expect(notJson).toHaveLength(1);
+    expect(notJson[0]).toMatch(/^SIGNING_CERTIFICATES: expected JSON \(value hidden\)$/);
+    expect(problems({ SIGNING_CERTIFICATES: '{"26":{"path":"x"}}' })[0]).toMatch(
+      /^SIGNING_CERTIFICATES: /,
+    );
+    expect(problems({ NODE_ENV: 'production', SIGNING_DEMO_CERTIFICATES: 'true' })[0]).toMatch(
+      /^SIGNING_DEMO_CERTIFICATES: demo certificates are not allowed in production/,
+    );
+  });
+});
+
+const access = (over: Partial<MeetingAccess>): MeetingAccess => ({
+  meetingId: 'm',
+  userId: 'u',
+  state: 'ended',
+  visibility: 'internal',
+  role: null,
+  voting: false,
+  substituteFor: null,
+  operatedSiteIds: [],
+  hostAdmin: false,
+  systemAdmin: false,
+  inHostUnit: false,
+  ...over,
+});
+
+describe('minutes policy', () => {
+  it('lets only the secretary submit and correct, only the chair review, both publish', () => {
+    const sec = access({ role: 'secretary' });
+    const chair = access({ role: 'chair' });
+    const admin = access({ systemAdmin: true, hostAdmin: true });
+    expect(minutesAbilities(sec, 'drafting', true)).toMatchObject({ edit: true, submit: true });
+    expect(minutesAbilities(chair, 'drafting', true)).toMatchObject({ edit: true, submit: false });
+    expect(minutesAbilities(chair, 'submitted', true).review).toBe(true);
+    expect(minutesAbilities(sec, 'submitted', true).review).toBe(false);
+    expect(minutesAbilities(sec, 'approved', true).publish).toBe(true);
+    expect(minutesAbilities(chair, 'approved', true).publish).toBe(true);
+    expect(
+      minutesAbilities(access({ role: 'secretary', state: 'live' }), 'approved', true).publish,
+    ).toBe(false);
+    expect(minutesAbilities(sec, 'published', true)).toMatchObject({ edit: false, correct: true });
+    expect(Object.values(minutesAbilities(admin, 'approved', true)).some(Boolean)).toBe(false);
+  });
+
+  it('public for all, internal for the host unit, confidential for participants', () => {
+    expect(mayReadPublished('public', null)).toBe(true);
+    expect(mayReadPublished('internal', null)).toBe(false);
+    expect(mayReadPublished('internal', access({ inHostUnit: true }))).toBe(true);
+    expect(mayReadPublished('internal', access({}))).toBe(false);
+    const outsider = access({ visibility: 'confidential', inHostUnit: true });
+    expect(mayReadPublished('confidential', outsider)).toBe(false);
+    expect(mayReadPublished('confidential', access({ role: 'delegate' }))).toBe(true);
+  });
+});
