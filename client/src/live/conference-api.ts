@@ -23,6 +23,13 @@ export type ConferenceRollCall = Omit<RollCall, 'sites'> & {
   sites: (RollCall['sites'][number] & { siteId?: string })[];
 };
 
+/** Whether the conference audio is being recorded (`GET .../conference/recording`). */
+export interface RecordingStatus {
+  recording: boolean;
+  startedAt: string | null;
+  durationMs: number;
+}
+
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/conference`;
 
 /**
@@ -44,6 +51,7 @@ export const conferenceApi = {
   spotlight: (id: string, identity: string | null) =>
     http.post(`${base(id)}/spotlight`, { identity }),
   remove: (id: string, identity: string) => http.post(`${base(id)}/remove`, { identity }),
+  recording: (id: string) => http.get<RecordingStatus>(`${base(id)}/recording`),
   startRecording: (id: string) => http.post(`${base(id)}/recording/start`),
   stopRecording: (id: string) => http.post(`${base(id)}/recording/stop`),
 };

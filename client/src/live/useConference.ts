@@ -80,6 +80,10 @@ export interface Conference {
   audioOnly: Ref<boolean>;
   /** The quality has stayed poor: the page proposes audio only. */
   proposeAudioOnly: Ref<boolean>;
+  /** The browser blocked sound until the user acts (autoplay policy): show a button. */
+  audioBlocked: Ref<boolean>;
+  /** Starts sound after a user gesture. */
+  startAudio(): Promise<void>;
   devices: Ref<{ audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] }>;
   activeDevice: Ref<{ audioinput: string; videoinput: string }>;
   join(): Promise<void>;
@@ -132,6 +136,7 @@ export function useConference(meetingId: string, siteId: () => string | undefine
   const canPublish = ref(false);
   const audioOnly = ref(false);
   const proposeAudioOnly = ref(false);
+  const audioBlocked = ref(false);
   const devices = ref<{ audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] }>({
     audioinput: [],
     videoinput: [],
@@ -279,6 +284,9 @@ export function useConference(meetingId: string, siteId: () => string | undefine
         }
         update();
       })
+      .on(RoomEvent.AudioPlaybackStatusChanged, () => {
+        audioBlocked.value = !r.canPlaybackAudio;
+      })
       .on(RoomEvent.MediaDevicesChanged, () => void loadDevices())
       .on(RoomEvent.Reconnecting, () => {
         status.value = 'reconnecting';
@@ -396,6 +404,11 @@ export function useConference(meetingId: string, siteId: () => string | undefine
     await room?.switchActiveDevice(kind, deviceId).catch(() => undefined);
   }
 
+  async function startAudio(): Promise<void> {
+    await room?.startAudio();
+    audioBlocked.value = !(room?.canPlaybackAudio ?? true);
+  }
+
   onBeforeUnmount(() => void leave());
 
   return {
@@ -410,6 +423,8 @@ export function useConference(meetingId: string, siteId: () => string | undefine
     canPublish,
     audioOnly,
     proposeAudioOnly,
+    audioBlocked,
+    startAudio,
     devices,
     activeDevice,
     join,
