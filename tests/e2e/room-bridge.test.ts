@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Meeting } from '../../server/contracts/meetings';
 import type { FloorState } from '../../server/contracts/speakers';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
+import { seriousViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
 import { must } from '../support/must';
@@ -113,6 +114,8 @@ describe('bridge view (real livekit-server, Chromium with fake media)', () => {
         'Tam Hợp',
       );
       expect(browser.blockedRequests).toEqual([]);
+      expect(await seriousViolations(site.page)).toEqual([]);
+      expect(await seriousViolations(chairBridge.page)).toEqual([]);
     } finally {
       await site.close();
       await chairBridge.close();
