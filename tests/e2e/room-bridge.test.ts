@@ -28,6 +28,11 @@ async function openAs(
   return { page, close: () => context.close() };
 }
 
+/** `expect.poll` with a deadline that suits a shared 2-core machine (the default is 1 s). */
+function eventually<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: opts.timeout ?? 10_000 });
+}
+
 /** Width of the video shown in `selector` (0 while no frame has been decoded). */
 function videoWidth(page: Page, selector: string): Promise<number> {
   return page.evaluate((sel) => {
@@ -79,21 +84,21 @@ describe('bridge view (real livekit-server, Chromium with fake media)', () => {
           .locator('[data-testid="bridge"][data-status="connected"]')
           .waitFor({ timeout: 30_000 });
       // The site sees itself (its own camera preview) and the chair as the programme.
-      await expect
-        .poll(() => videoWidth(site.page, '.preview video'), { timeout: 15_000 })
-        .toBeGreaterThan(0);
+      await eventually(() => videoWidth(site.page, '.preview video'), {
+        timeout: 15_000,
+      }).toBeGreaterThan(0);
       const chairId = dir.userId('chutich');
       await site.page
         .locator(`[data-testid="programme"][data-identity="user:${chairId}"]`)
         .waitFor({ timeout: 15_000 });
-      await expect
-        .poll(() => videoWidth(site.page, '[data-testid="programme"] video'), { timeout: 15_000 })
-        .toBeGreaterThan(0);
+      await eventually(() => videoWidth(site.page, '[data-testid="programme"] video'), {
+        timeout: 15_000,
+      }).toBeGreaterThan(0);
 
       // The chair's console lists the site as connected in the roll call.
-      await expect
-        .poll(() => chairConsole.page.getByTestId('roll-counts').textContent(), { timeout: 20_000 })
-        .toContain('Đã kết nối 1');
+      await eventually(() => chairConsole.page.getByTestId('roll-counts').textContent(), {
+        timeout: 20_000,
+      }).toContain('Đã kết nối 1');
 
       // The site asks for the floor from the bridge; the chair gives it from the queue.
       await site.page.getByTestId('bridge-floor-request').click();
@@ -107,9 +112,9 @@ describe('bridge view (real livekit-server, Chromium with fake media)', () => {
       // The chair's bridge shows the commune site large, with its video playing.
       const programme = '[data-testid="programme"][data-identity="site:VP-249-11"]';
       await chairBridge.page.locator(programme).waitFor({ timeout: 20_000 });
-      await expect
-        .poll(() => videoWidth(chairBridge.page, `${programme} video`), { timeout: 20_000 })
-        .toBeGreaterThan(0);
+      await eventually(() => videoWidth(chairBridge.page, `${programme} video`), {
+        timeout: 20_000,
+      }).toBeGreaterThan(0);
       expect(must(await chairBridge.page.getByTestId('programme-name').textContent())).toContain(
         'Tam Hợp',
       );

@@ -17,6 +17,11 @@ import { stack, startTestApp, waitFor } from '../support/stack';
 import type { TestApp } from '../support/stack';
 import { join } from 'node:path';
 
+/** `expect.poll` with a deadline that suits a shared 2-core machine (the default is 1 s). */
+function eventually<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: opts.timeout ?? 10_000 });
+}
+
 /** Logs `username` in through the login form, then opens `path` (a full page load). */
 async function openAs(
   browser: TestBrowser,
@@ -122,38 +127,38 @@ describe('meeting room and chair console (live)', () => {
     try {
       await d1.page.getByTestId('floor-request').click();
       await d2.page.getByTestId('floor-request').click();
-      await expect
-        .poll(() => d2.page.getByTestId('floor-mine').textContent())
-        .toContain('Bạn đứng thứ 2/2');
-      await expect
-        .poll(() => d1.page.getByTestId('floor-mine').textContent())
-        .toContain('Bạn đứng thứ 1/2');
-      await expect
-        .poll(() => chair.page.getByTestId('chair-queue').locator('li').allTextContents())
-        .toEqual([
-          expect.stringContaining('Nguyễn Văn An'),
-          expect.stringContaining('Trần Thị Bình'),
-        ]);
+      await eventually(() => d2.page.getByTestId('floor-mine').textContent()).toContain(
+        'Bạn đứng thứ 2/2',
+      );
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain(
+        'Bạn đứng thứ 1/2',
+      );
+      await eventually(() =>
+        chair.page.getByTestId('chair-queue').locator('li').allTextContents(),
+      ).toEqual([
+        expect.stringContaining('Nguyễn Văn An'),
+        expect.stringContaining('Trần Thị Bình'),
+      ]);
 
       // The chair moves the second request first, then gives it the floor.
       await chair.page.getByRole('button', { name: 'Đưa Trần Thị Bình lên trước' }).click();
-      await expect
-        .poll(() => d1.page.getByTestId('floor-mine').textContent())
-        .toContain('Bạn đứng thứ 2/2');
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain(
+        'Bạn đứng thứ 2/2',
+      );
       await chair.page.getByRole('button', { name: 'Cho phát biểu: Trần Thị Bình' }).click();
-      await expect
-        .poll(() => d2.page.getByTestId('floor-mine').textContent())
-        .toBe('Bạn đang được phát biểu.');
-      await expect
-        .poll(() => d1.page.getByTestId('floor-mine').textContent())
-        .toContain('Bạn đứng thứ 1/1');
-      await expect
-        .poll(() => chair.page.getByTestId('chair-speaking').textContent())
-        .toContain('Trần Thị Bình');
-      await expect.poll(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(1);
-      await expect
-        .poll(() => d1.page.getByTestId('floor-speaking').textContent())
-        .toContain('Trần Thị Bình');
+      await eventually(() => d2.page.getByTestId('floor-mine').textContent()).toBe(
+        'Bạn đang được phát biểu.',
+      );
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain(
+        'Bạn đứng thứ 1/1',
+      );
+      await eventually(() => chair.page.getByTestId('chair-speaking').textContent()).toContain(
+        'Trần Thị Bình',
+      );
+      await eventually(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(1);
+      await eventually(() => d1.page.getByTestId('floor-speaking').textContent()).toContain(
+        'Trần Thị Bình',
+      );
 
       // The record agrees with the screens.
       const floor = await c.chair.get<FloorState>(`/api/meetings/${meeting.id}/floor`);
@@ -162,11 +167,11 @@ describe('meeting room and chair console (live)', () => {
 
       // The first delegate withdraws; the chair ends the turn.
       await d1.page.getByTestId('floor-withdraw').click();
-      await expect.poll(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(0);
+      await eventually(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(0);
       await chair.page
         .getByRole('button', { name: 'Kết thúc lượt phát biểu của Trần Thị Bình' })
         .click();
-      await expect.poll(() => d2.page.getByTestId('floor-request').isVisible()).toBe(true);
+      await eventually(() => d2.page.getByTestId('floor-request').isVisible()).toBe(true);
     } finally {
       await chair.close();
       await d1.close();
@@ -188,7 +193,7 @@ describe('meeting room and chair console (live)', () => {
         await d.page.getByTestId('check-in').click();
         await d.page.getByTestId('my-attendance').waitFor();
       }
-      await expect.poll(() => chair.page.getByTestId('quorum-count').textContent()).toContain('3/');
+      await eventually(() => chair.page.getByTestId('quorum-count').textContent()).toContain('3/');
 
       await chair.page.getByTestId('poll-question').fill('Thông qua dự toán ngân sách năm 2027');
       await chair.page.getByTestId('poll-create').click();
@@ -206,14 +211,9 @@ describe('meeting room and chair console (live)', () => {
         await ballot.getByTestId('ballot-submit').click();
         await ballot.getByTestId('ballot-done').waitFor();
       }
-      await expect
-        .poll(() =>
-          chair.page
-            .getByTestId(`chair-poll-${poll.id}`)
-            .getByTestId('poll-progress')
-            .textContent(),
-        )
-        .toContain('Đã có 3/3 phiếu');
+      await eventually(() =>
+        chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-progress').textContent(),
+      ).toContain('Đã có 3/3 phiếu');
       await chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-close').click();
 
       const closed = await waitFor(async () => {
@@ -268,9 +268,9 @@ describe('meeting room and chair console (live)', () => {
       await page
         .locator(`[data-testid="agenda-current"][data-item-id="${item.id}"]`)
         .waitFor({ timeout: 5_000 });
-      await expect
-        .poll(() => page.getByTestId('floor-queue').textContent())
-        .toContain('Nguyễn Văn An');
+      await eventually(() => page.getByTestId('floor-queue').textContent()).toContain(
+        'Nguyễn Văn An',
+      );
     } finally {
       await context.close();
     }
@@ -295,17 +295,15 @@ describe('meeting room and chair console (live)', () => {
     try {
       await c.chair.put(`/api/meetings/${meeting.id}/agenda/current`, { itemId: item.id });
       // Following the chair, the room opens the item's document.
-      await expect.poll(() => d1.page.getByTestId('pdf-page').textContent()).toBe('Trang 1/1');
-      await expect
-        .poll(() =>
-          d1.page.getByTestId('pdf-canvas').evaluate((el) => (el as HTMLCanvasElement).width),
-        )
-        .toBeGreaterThan(300);
+      await eventually(() => d1.page.getByTestId('pdf-page').textContent()).toBe('Trang 1/1');
+      await eventually(() =>
+        d1.page.getByTestId('pdf-canvas').evaluate((el) => (el as HTMLCanvasElement).width),
+      ).toBeGreaterThan(300);
       const notes = d1.page.getByTestId('notes-text');
-      await expect.poll(() => d1.page.getByTestId('notes-status').textContent()).toBe('Đã đồng bộ');
+      await eventually(() => d1.page.getByTestId('notes-status').textContent()).toBe('Đã đồng bộ');
       await notes.click();
       await d1.page.keyboard.type('Hỏi thêm về vốn đầu tư công');
-      await expect.poll(() => notes.inputValue()).toBe('Hỏi thêm về vốn đầu tư công');
+      await eventually(() => notes.inputValue()).toBe('Hỏi thêm về vốn đầu tư công');
     } finally {
       await d1.close();
     }
@@ -316,11 +314,11 @@ describe('meeting room and chair console (live)', () => {
     try {
       for (const p of [again.page, other.page]) {
         await p.getByTestId(`doc-${doc.id}`).click();
-        await expect.poll(() => p.getByTestId('notes-status').textContent()).toBe('Đã đồng bộ');
+        await eventually(() => p.getByTestId('notes-status').textContent()).toBe('Đã đồng bộ');
       }
-      await expect
-        .poll(() => again.page.getByTestId('notes-text').inputValue())
-        .toBe('Hỏi thêm về vốn đầu tư công');
+      await eventually(() => again.page.getByTestId('notes-text').inputValue()).toBe(
+        'Hỏi thêm về vốn đầu tư công',
+      );
       expect(await other.page.getByTestId('notes-text').inputValue()).toBe('');
       expect(browser.blockedRequests).toEqual([]);
     } finally {
@@ -348,7 +346,7 @@ describe('meeting room and chair console (live)', () => {
 
       await tabTo(d1.page, 'floor-request');
       await d1.page.keyboard.press('Enter');
-      await expect.poll(() => d1.page.getByTestId('floor-mine').textContent()).toContain('1/1');
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain('1/1');
 
       await tabTo(chair.page, `chair-poll-${poll.body.id}`);
       await chair.page.keyboard.press('Enter');

@@ -1,34 +1,13 @@
-import type { RollCall } from '../../../media/contracts/roll-call';
+import type {
+  ConferenceRollCall,
+  ConferenceTokenInfo,
+  RecordingStatus,
+} from '../../../server/contracts/conference';
 import { http } from '../api/http';
 
-/**
- * Answer of `POST /api/meetings/:id/conference/token` (server/contracts/conference.ts, issue 5;
- * mirrored here until that contract is on main).
- */
-export interface ConferenceToken {
-  /** ws(s):// URL of the LiveKit server. */
-  url: string;
-  token: string;
-  identity: string;
-  expiresAt: string;
-  canPublish: boolean;
-  role: string;
-  roomName?: string;
-  /** Connect with `iceServers: []` (loopback, closed networks). */
-  closedNetwork?: boolean;
-}
-
-/** The roll call with each expected site's meeting site id (for present-by-phone). */
-export type ConferenceRollCall = Omit<RollCall, 'sites'> & {
-  sites: (RollCall['sites'][number] & { siteId?: string })[];
-};
-
-/** Whether the conference audio is being recorded (`GET .../conference/recording`). */
-export interface RecordingStatus {
-  recording: boolean;
-  startedAt: string | null;
-  durationMs: number;
-}
+/** Answer of `POST /api/meetings/:id/conference/token`. */
+export type ConferenceToken = ConferenceTokenInfo;
+export type { ConferenceRollCall, RecordingStatus };
 
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/conference`;
 

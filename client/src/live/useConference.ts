@@ -108,15 +108,6 @@ const FINAL_REASONS = new Set<DisconnectReason>([
   DisconnectReason.ROOM_DELETED,
 ]);
 
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Joins a meeting's LiveKit conference with the weak-link options of media/contracts (adaptive
  * stream, dynacast, simulcast, DTX/RED), publishes microphone and camera only while the server
@@ -340,7 +331,7 @@ export function useConference(meetingId: string, siteId: () => string | undefine
       await r.connect(
         token.url,
         token.token,
-        conferenceConnectOptions({ closedNetwork: token.closedNetwork ?? isLoopback(token.url) }),
+        conferenceConnectOptions({ closedNetwork: token.closedNetwork }),
       );
       if (room !== r) return;
       status.value = 'connected';
