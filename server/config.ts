@@ -126,11 +126,19 @@ function livekitProblems(env: Record<string, string | undefined>): string[] {
   );
 }
 
-/** Demo (self-signed) signing certificates are never allowed in production. */
+/**
+ * A real deployment (NODE_ENV=production without the demo seed) never signs with demo
+ * (self-signed) certificates. The local demo (`npm start`, which runs NODE_ENV=production with
+ * SEED=demo) may, so that publishing works out of the box.
+ */
+function isRealDeployment(env: Record<string, string | undefined>): boolean {
+  return env.NODE_ENV === 'production' && env.SEED === 'none';
+}
+
 function signingProblems(env: Record<string, string | undefined>): string[] {
-  return env.NODE_ENV === 'production' && env.SIGNING_DEMO_CERTIFICATES === 'true'
+  return isRealDeployment(env) && env.SIGNING_DEMO_CERTIFICATES === 'true'
     ? [
-        'SIGNING_DEMO_CERTIFICATES: demo certificates are not allowed in production; give each unit its PKCS#12 in SIGNING_CERTIFICATES',
+        'SIGNING_DEMO_CERTIFICATES: demo certificates are not allowed in production (NODE_ENV=production with SEED=none); give each unit its PKCS#12 in SIGNING_CERTIFICATES',
       ]
     : [];
 }
@@ -250,7 +258,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       units: e.SIGNING_CERTIFICATES,
       allowDemoCertificates:
         e.SIGNING_DEMO_CERTIFICATES === undefined
-          ? e.NODE_ENV !== 'production'
+          ? !isRealDeployment(e)
           : e.SIGNING_DEMO_CERTIFICATES === 'true',
     },
   };

@@ -9,7 +9,6 @@ import type { ConferenceRole } from '../../media/contracts/grant-profiles';
 import { userIdentity } from '../../media/contracts/participant-identity';
 import type { ParticipantIdentity } from '../../media/contracts/participant-identity';
 import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
-import type { VideoRecording } from '../../media/egress-controller';
 import type { MediaService } from '../../media/media-service';
 import type { RecordingResult } from '../../media/recorder/conference-recorder';
 import type {
@@ -31,6 +30,7 @@ import type {
   ConferenceTokenInfo,
   ConferenceTokenRequest,
   RecordingStatus,
+  VideoRecordingInfo,
 } from '../contracts/conference';
 import type { FloorEntry } from '../contracts/speakers';
 import { contentDisposition } from '../documents/content-disposition';
@@ -242,7 +242,9 @@ export class ConferenceService {
    * restart, or a meeting that went live elsewhere), and once more when LiveKit lost it.
    */
   private async withRoom<T>(meetingId: string, fn: () => Promise<T>): Promise<T> {
-    if (!this.opened.has(meetingId)) await this.enqueue(meetingId, () => this.openRoom(meetingId));
+    if (!this.opened.has(meetingId)) {
+      await mediaCall(() => this.enqueue(meetingId, () => this.openRoom(meetingId)));
+    }
     try {
       return await mediaCall(fn);
     } catch (err) {
@@ -690,7 +692,7 @@ export class ConferenceService {
    * Starts a video recording through LiveKit Egress.
    * @throws AppError 501 `not_configured` when Egress is not set up; 403/404/409/503.
    */
-  async startVideoRecording(user: AuthUser, meetingId: string): Promise<VideoRecording> {
+  async startVideoRecording(user: AuthUser, meetingId: string): Promise<VideoRecordingInfo> {
     await this.chairOf(user, meetingId);
     if (!this.media.egress.configured) {
       throw appError(
@@ -703,7 +705,11 @@ export class ConferenceService {
     await this.audit(user, meetingId, 'conference.video_recording_started', null, {
       egressId: video.egressId,
     });
-    return video;
+    return {
+      ...video,
+      startedAt: video.startedAt?.toISOString() ?? null,
+      endedAt: video.endedAt?.toISOString() ?? null,
+    };
   }
 
   // ---------------------------------------------------------------- floor hooks

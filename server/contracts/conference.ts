@@ -153,8 +153,10 @@ export const videoRecordingSchema = z.object({
     'aborted',
     'limit_reached',
   ]),
-  startedAt: z.date().nullable(),
-  endedAt: z.date().nullable(),
+  startedAt: isoDateTimeSchema.nullable(),
+  endedAt: isoDateTimeSchema.nullable(),
   location: z.string().nullable(),
   error: z.string().nullable(),
 });
+/** A video recording through LiveKit Egress. */
+export type VideoRecordingInfo = z.infer<typeof videoRecordingSchema>;

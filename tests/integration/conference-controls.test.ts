@@ -121,6 +121,28 @@ describe('conference tokens', () => {
     expect((await tokenOf(c.opVinhYen, { siteId: 'nope' })).status).toBe(400);
   });
 
+  it('documents every conference route in the OpenAPI description', async () => {
+    const res = await c.anonymous.get<{ paths: Record<string, unknown> }>('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const paths = Object.keys(res.body.paths).filter((p) => p.includes('/conference/'));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/meetings/{id}/conference/token',
+        '/api/meetings/{id}/conference/roll-call',
+        '/api/meetings/{id}/conference/roll-call/{siteId}/present-by-phone',
+        '/api/meetings/{id}/conference/floor',
+        '/api/meetings/{id}/conference/floor/end',
+        '/api/meetings/{id}/conference/mute',
+        '/api/meetings/{id}/conference/mute-all',
+        '/api/meetings/{id}/conference/spotlight',
+        '/api/meetings/{id}/conference/remove',
+        '/api/meetings/{id}/conference/recording/start',
+        '/api/meetings/{id}/conference/recording/stop',
+        '/api/meetings/{id}/conference/egress',
+      ]),
+    );
+  });
+
   it('answers 409 while the meeting is not live', async () => {
     const later = await buildMeeting(c, dir, { state: 'scheduled' });
     const res = await c.chair.post<ErrorBody>(`/api/meetings/${later.id}/conference/token`, {});

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { AccessToken } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConferenceBot } from '../../media/bots/conference-bot';
 import { toneCoverage } from '../../media/bots/tone';
 import type { RoomMetadata } from '../../media/contracts/conference-room';
+import { livekitHttpUrl } from '../../media/livekit-health';
 import { readWav } from '../../media/recorder/wav';
 import type { Agenda } from '../../server/contracts/agenda';
 import type { Attendance, AttendanceEntry } from '../../server/contracts/attendance';
@@ -13,6 +14,7 @@ import type {
   RecordingStatus,
 } from '../../server/contracts/conference';
 import type { Meeting, Site } from '../../server/contracts/meetings';
+import type { FloorState } from '../../server/contracts/speakers';
 import { must } from '../support/must';
 import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
@@ -23,6 +25,7 @@ import { disconnectAll } from '../support/media';
 // The app starts its own livekit-server here (LIVEKIT_* unset), which posts its webhooks to
 // this app's POST /api/livekit/webhook: joins and leaves of real bots become attendance.
 const CHAIR_HZ = 440;
+const DELEGATE_HZ = 1250;
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -199,6 +202,45 @@ describe('attendance from LiveKit webhooks', () => {
     );
     expect(d2Joins).toHaveLength(1);
   });
+});
+
+describe('the floor of a speaker who joins later', () => {
+  it('gives publishing to a delegate granted the floor before joining', async () => {
+    const asked = await c.d2.post<FloorState>(`/api/meetings/${meeting.id}/floor`, {});
+    expect(asked.status).toBe(201);
+    const entry = must(asked.body.queue.find((e) => e.speaker.id === dir.userId('daibieu2')));
+    const granted = await c.chair.post(`/api/meetings/${meeting.id}/floor/${entry.id}/grant`, {
+      endCurrent: true,
+    });
+    expect(granted.status).toBe(200);
+    const token = await c.d2.post<ConferenceTokenInfo>(conf('/token'), {});
+    expect(token.body.canPublish).toBe(false);
+    const listener = await join(c.d1);
+    const delegate = await join(c.d2);
+    // The join webhook finds the granted floor entry and turns publishing on.
+    const rooms = new RoomServiceClient(
+      livekitHttpUrl(app.livekit.url),
+      app.livekit.apiKey,
+      app.livekit.apiSecret,
+    );
+    await waitFor(
+      async () =>
+        (await rooms.getParticipant(`meeting-${meeting.id}`, delegate.identity)).permission
+          ?.canPublish === true,
+      'publishing granted on join',
+      15_000,
+      100,
+    );
+    await delegate.publishTone(DELEGATE_HZ);
+    await listener.waitForTone(delegate.identity, DELEGATE_HZ);
+    const ended = await c.chair.post(`/api/meetings/${meeting.id}/floor/${entry.id}/end`, {});
+    expect(ended.status).toBe(200);
+    await waitFor(
+      () => !listener.publishersOf('audio').includes(delegate.identity),
+      'the delegate track gone',
+    );
+    await disconnectAll([listener, delegate]);
+  }, 60_000);
 });
 
 describe('conference audio recorder', () => {

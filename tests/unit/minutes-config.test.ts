@@ -14,9 +14,13 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('signing settings', () => {
-  it('default to demo certificates outside production and none in production', () => {
+  it('default to demo certificates except in a real deployment (production without the demo seed)', () => {
     expect(parseConfig({}).signing).toEqual({ units: {}, allowDemoCertificates: true });
-    expect(parseConfig({ NODE_ENV: 'production' }).signing.allowDemoCertificates).toBe(false);
+    // `npm start` runs the demo with NODE_ENV=production and SEED=demo: publishing must work.
+    expect(parseConfig({ NODE_ENV: 'production' }).signing.allowDemoCertificates).toBe(true);
+    expect(
+      parseConfig({ NODE_ENV: 'production', SEED: 'none' }).signing.allowDemoCertificates,
+    ).toBe(false);
     expect(parseConfig({ SIGNING_DEMO_CERTIFICATES: 'false' }).signing.allowDemoCertificates).toBe(
       false,
     );
@@ -36,9 +40,9 @@ describe('signing settings', () => {
     expect(problems({ SIGNING_CERTIFICATES: '{"26":{"path":"x"}}' })[0]).toMatch(
       /^SIGNING_CERTIFICATES: /,
     );
-    expect(problems({ NODE_ENV: 'production', SIGNING_DEMO_CERTIFICATES: 'true' })[0]).toMatch(
-      /^SIGNING_DEMO_CERTIFICATES: demo certificates are not allowed in production/,
-    );
+    expect(
+      problems({ NODE_ENV: 'production', SEED: 'none', SIGNING_DEMO_CERTIFICATES: 'true' })[0],
+    ).toMatch(/^SIGNING_DEMO_CERTIFICATES: demo certificates are not allowed in production/);
   });
 });
 
