@@ -121,6 +121,18 @@ describe('bridge view (real livekit-server, Chromium with fake media)', () => {
       expect(browser.blockedRequests).toEqual([]);
       expect(await seriousViolations(site.page)).toEqual([]);
       expect(await seriousViolations(chairBridge.page)).toEqual([]);
+
+      // The hall's big screen (here the secretary's browser) shows the same programme, no chrome.
+      const hall = await openAs(browser, app.url, 'thuky', `/meetings/${meeting.id}/hall`);
+      try {
+        await hall.page.locator(programme).waitFor({ timeout: 20_000 });
+        await eventually(() => videoWidth(hall.page, `${programme} video`), {
+          timeout: 20_000,
+        }).toBeGreaterThan(0);
+        expect(await hall.page.locator('header').count()).toBe(0);
+      } finally {
+        await hall.close();
+      }
     } finally {
       await site.close();
       await chairBridge.close();
