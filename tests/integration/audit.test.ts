@@ -7,7 +7,7 @@ import type { AuditEntry, AuditVerification } from '../../server/contracts/audit
 import type { Page } from '../../server/contracts/common';
 import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
-import { startTestApp } from '../support/stack';
+import { startTestApp, waitFor } from '../support/stack';
 import type { TestApp } from '../support/stack';
 import { must } from '../support/must';
 
@@ -36,9 +36,15 @@ describe('the audit chain', () => {
   it('records every change with who, what, when and a before/after summary', async () => {
     const m = await buildMeeting(c, dir, { delegates: ['daibieu1'], state: 'live' });
     await c.secretary.patch(`/api/meetings/${m.id}`, { place: 'Phòng 9' });
-    const res = await c.secretary.get<Page<AuditEntry>>(`/api/meetings/${m.id}/audit`);
+    // The conference room opens in the background when the meeting goes live; its entry may
+    // land before or after the update: wait for it so that the chain is complete.
+    const res = await waitFor(async () => {
+      const r = await c.secretary.get<Page<AuditEntry>>(`/api/meetings/${m.id}/audit`);
+      return r.body.items.some((e) => e.action === 'conference.room_opened') ? r : undefined;
+    }, 'the conference room entry');
     expect(res.status).toBe(200);
-    const actions = res.body.items.map((e) => e.action);
+    const records = res.body.items.filter((e) => !e.action.startsWith('conference.'));
+    const actions = records.map((e) => e.action);
     expect(actions).toEqual([
       'meeting.created',
       'participants.invited',
@@ -46,20 +52,20 @@ describe('the audit chain', () => {
       'meeting.transition',
       'meeting.updated',
     ]);
-    const transition = must(res.body.items[3]);
+    const transition = must(records[3]);
     expect(transition).toMatchObject({
       seq: 4,
       actor: { kind: 'user', id: dir.userId('thuky'), name: 'Phạm Thu Hà' },
       before: { state: 'scheduled' },
       after: { state: 'live' },
     });
-    expect(res.body.items[4]).toMatchObject({ before: { place: '' }, after: { place: 'Phòng 9' } });
+    expect(records[4]).toMatchObject({ before: { place: '' }, after: { place: 'Phòng 9' } });
     expect(res.body.items.every((e, i) => e.seq === i + 1)).toBe(true);
     expect(must(res.body.items[1]).prevHash).toBe(must(res.body.items[0]).hash);
     expect((await verify(m.id)).body).toMatchObject({
       ok: true,
-      entries: 5,
-      head: must(res.body.items[4]).hash,
+      entries: 6,
+      head: must(res.body.items[5]).hash,
       firstBroken: null,
     });
   });
