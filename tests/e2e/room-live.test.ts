@@ -8,6 +8,7 @@ import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
 import { seriousViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
+import { pdfBytes } from '../support/document-fixtures';
 import { must } from '../support/must';
 import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
@@ -15,6 +16,11 @@ import { routeInitialJs } from '../support/route-bundle';
 import { stack, startTestApp, waitFor } from '../support/stack';
 import type { TestApp } from '../support/stack';
 import { join } from 'node:path';
+
+/** `expect.poll` with a deadline that suits a shared 2-core machine (the default is 1 s). */
+function eventually<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: opts.timeout ?? 10_000 });
+}
 
 /** Logs `username` in through the login form, then opens `path` (a full page load). */
 async function openAs(
@@ -32,6 +38,19 @@ async function openAs(
   await page.goto(url + path);
   await page.locator('[data-testid="live-status"][data-connection="live"]').waitFor();
   return { page, close: () => context.close() };
+}
+
+/** Presses Tab until the focused element (or its ancestor) has `testId`; at most 80 presses. */
+async function tabTo(page: Page, testId: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(
+      (id) => !!document.activeElement?.closest(`[data-testid="${id}"]`),
+      testId,
+    );
+    if (hit) return;
+  }
+  throw new Error(`Tab never reached ${testId}`);
 }
 
 describe('meeting room and chair console (live)', () => {
@@ -108,38 +127,38 @@ describe('meeting room and chair console (live)', () => {
     try {
       await d1.page.getByTestId('floor-request').click();
       await d2.page.getByTestId('floor-request').click();
-      await expect
-        .poll(() => d2.page.getByTestId('floor-mine').textContent())
-        .toContain('Bạn đứng thứ 2/2');
-      await expect
-        .poll(() => d1.page.getByTestId('floor-mine').textContent())
-        .toContain('Bạn đứng thứ 1/2');
-      await expect
-        .poll(() => chair.page.getByTestId('chair-queue').locator('li').allTextContents())
-        .toEqual([
-          expect.stringContaining('Nguyễn Văn An'),
-          expect.stringContaining('Trần Thị Bình'),
-        ]);
+      await eventually(() => d2.page.getByTestId('floor-mine').textContent()).toContain(
+        'Bạn đứng thứ 2/2',
+      );
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain(
+        'Bạn đứng thứ 1/2',
+      );
+      await eventually(() =>
+        chair.page.getByTestId('chair-queue').locator('li').allTextContents(),
+      ).toEqual([
+        expect.stringContaining('Nguyễn Văn An'),
+        expect.stringContaining('Trần Thị Bình'),
+      ]);
 
       // The chair moves the second request first, then gives it the floor.
       await chair.page.getByRole('button', { name: 'Đưa Trần Thị Bình lên trước' }).click();
-      await expect
-        .poll(() => d1.page.getByTestId('floor-mine').textContent())
-        .toContain('Bạn đứng thứ 2/2');
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain(
+        'Bạn đứng thứ 2/2',
+      );
       await chair.page.getByRole('button', { name: 'Cho phát biểu: Trần Thị Bình' }).click();
-      await expect
-        .poll(() => d2.page.getByTestId('floor-mine').textContent())
-        .toBe('Bạn đang được phát biểu.');
-      await expect
-        .poll(() => d1.page.getByTestId('floor-mine').textContent())
-        .toContain('Bạn đứng thứ 1/1');
-      await expect
-        .poll(() => chair.page.getByTestId('chair-speaking').textContent())
-        .toContain('Trần Thị Bình');
-      await expect.poll(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(1);
-      await expect
-        .poll(() => d1.page.getByTestId('floor-speaking').textContent())
-        .toContain('Trần Thị Bình');
+      await eventually(() => d2.page.getByTestId('floor-mine').textContent()).toBe(
+        'Bạn đang được phát biểu.',
+      );
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain(
+        'Bạn đứng thứ 1/1',
+      );
+      await eventually(() => chair.page.getByTestId('chair-speaking').textContent()).toContain(
+        'Trần Thị Bình',
+      );
+      await eventually(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(1);
+      await eventually(() => d1.page.getByTestId('floor-speaking').textContent()).toContain(
+        'Trần Thị Bình',
+      );
 
       // The record agrees with the screens.
       const floor = await c.chair.get<FloorState>(`/api/meetings/${meeting.id}/floor`);
@@ -148,11 +167,11 @@ describe('meeting room and chair console (live)', () => {
 
       // The first delegate withdraws; the chair ends the turn.
       await d1.page.getByTestId('floor-withdraw').click();
-      await expect.poll(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(0);
+      await eventually(() => chair.page.getByTestId('chair-queue').locator('li').count()).toBe(0);
       await chair.page
         .getByRole('button', { name: 'Kết thúc lượt phát biểu của Trần Thị Bình' })
         .click();
-      await expect.poll(() => d2.page.getByTestId('floor-request').isVisible()).toBe(true);
+      await eventually(() => d2.page.getByTestId('floor-request').isVisible()).toBe(true);
     } finally {
       await chair.close();
       await d1.close();
@@ -174,7 +193,7 @@ describe('meeting room and chair console (live)', () => {
         await d.page.getByTestId('check-in').click();
         await d.page.getByTestId('my-attendance').waitFor();
       }
-      await expect.poll(() => chair.page.getByTestId('quorum-count').textContent()).toContain('3/');
+      await eventually(() => chair.page.getByTestId('quorum-count').textContent()).toContain('3/');
 
       await chair.page.getByTestId('poll-question').fill('Thông qua dự toán ngân sách năm 2027');
       await chair.page.getByTestId('poll-create').click();
@@ -192,14 +211,9 @@ describe('meeting room and chair console (live)', () => {
         await ballot.getByTestId('ballot-submit').click();
         await ballot.getByTestId('ballot-done').waitFor();
       }
-      await expect
-        .poll(() =>
-          chair.page
-            .getByTestId(`chair-poll-${poll.id}`)
-            .getByTestId('poll-progress')
-            .textContent(),
-        )
-        .toContain('Đã có 3/3 phiếu');
+      await eventually(() =>
+        chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-progress').textContent(),
+      ).toContain('Đã có 3/3 phiếu');
       await chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-close').click();
 
       const closed = await waitFor(async () => {
@@ -254,11 +268,103 @@ describe('meeting room and chair console (live)', () => {
       await page
         .locator(`[data-testid="agenda-current"][data-item-id="${item.id}"]`)
         .waitFor({ timeout: 5_000 });
-      await expect
-        .poll(() => page.getByTestId('floor-queue').textContent())
-        .toContain('Nguyễn Văn An');
+      await eventually(() => page.getByTestId('floor-queue').textContent()).toContain(
+        'Nguyễn Văn An',
+      );
     } finally {
       await context.close();
+    }
+  });
+
+  it('the current item opens its PDF in the in-app viewer, and private notes sync for their author only', async () => {
+    const { meeting, items } = await liveMeeting();
+    const item = must(items[1]);
+    const form = new FormData();
+    form.append('title', 'Tờ trình dự toán');
+    form.append('agendaItemId', item.id);
+    form.append('file', new Blob([new Uint8Array(pdfBytes('Du toan 2027'))]), 'to-trinh.pdf');
+    const up = await fetch(`${app.url}/api/meetings/${meeting.id}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${must(c.secretary.token)}` },
+      body: form,
+    });
+    expect(up.status).toBe(201);
+    const doc = (await up.json()) as { id: string };
+
+    const d1 = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    try {
+      await c.chair.put(`/api/meetings/${meeting.id}/agenda/current`, { itemId: item.id });
+      // Following the chair, the room opens the item's document.
+      await eventually(() => d1.page.getByTestId('pdf-page').textContent()).toBe('Trang 1/1');
+      await eventually(() =>
+        d1.page.getByTestId('pdf-canvas').evaluate((el) => (el as HTMLCanvasElement).width),
+      ).toBeGreaterThan(300);
+      const notes = d1.page.getByTestId('notes-text');
+      await eventually(() => d1.page.getByTestId('notes-status').textContent()).toBe('Đã đồng bộ');
+      await notes.click();
+      await d1.page.keyboard.type('Hỏi thêm về vốn đầu tư công');
+      await eventually(() => notes.inputValue()).toBe('Hỏi thêm về vốn đầu tư công');
+    } finally {
+      await d1.close();
+    }
+
+    // A fresh browser profile (no local copy) gets the note from the server.
+    const again = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    const other = await openAs(browser, app.url, 'daibieu2', `/meetings/${meeting.id}/room`);
+    try {
+      for (const p of [again.page, other.page]) {
+        await p.getByTestId(`doc-${doc.id}`).click();
+        await eventually(() => p.getByTestId('notes-status').textContent()).toBe('Đã đồng bộ');
+      }
+      await eventually(() => again.page.getByTestId('notes-text').inputValue()).toBe(
+        'Hỏi thêm về vốn đầu tư công',
+      );
+      expect(await other.page.getByTestId('notes-text').inputValue()).toBe('');
+      expect(browser.blockedRequests).toEqual([]);
+    } finally {
+      await again.close();
+      await other.close();
+    }
+  });
+
+  it('the chair moves the agenda and a delegate asks for the floor and votes with the keyboard alone', async () => {
+    const { meeting, items } = await liveMeeting();
+    expect((await c.d1.post(`/api/meetings/${meeting.id}/attendance/check-in`, {})).status).toBe(
+      200,
+    );
+    const poll = await c.chair.post<Poll>(`/api/meetings/${meeting.id}/polls`, {
+      question: 'Thông qua chương trình',
+    });
+    const chair = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/chair`);
+    const d1 = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    try {
+      await tabTo(chair.page, 'agenda-next');
+      await chair.page.keyboard.press('Enter');
+      await d1.page
+        .locator(`[data-testid="agenda-current"][data-item-id="${must(items[0]).id}"]`)
+        .waitFor({ timeout: 2_000 });
+
+      await tabTo(d1.page, 'floor-request');
+      await d1.page.keyboard.press('Enter');
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain('1/1');
+
+      await tabTo(chair.page, `chair-poll-${poll.body.id}`);
+      await chair.page.keyboard.press('Enter');
+      const ballot = d1.page.getByTestId(`ballot-${poll.body.id}`);
+      await ballot.waitFor();
+      await tabTo(d1.page, 'ballot-choices');
+      await d1.page.keyboard.press('ArrowDown');
+      await d1.page.keyboard.press('Space');
+      await tabTo(d1.page, 'ballot-submit');
+      await d1.page.keyboard.press('Enter');
+      await ballot.getByTestId('ballot-done').waitFor();
+      const mine = await c.d1.get<{ choice: number | null }>(
+        `/api/meetings/${meeting.id}/polls/${poll.body.id}/ballots/mine`,
+      );
+      expect(mine.body.choice).toBe(1);
+    } finally {
+      await chair.close();
+      await d1.close();
     }
   });
 

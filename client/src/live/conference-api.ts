@@ -1,27 +1,13 @@
-import type { RollCall } from '../../../media/contracts/roll-call';
+import type {
+  ConferenceRollCall,
+  ConferenceTokenInfo,
+  RecordingStatus,
+} from '../../../server/contracts/conference';
 import { http } from '../api/http';
 
-/**
- * Answer of `POST /api/meetings/:id/conference/token` (server/contracts/conference.ts, issue 5;
- * mirrored here until that contract is on main).
- */
-export interface ConferenceToken {
-  /** ws(s):// URL of the LiveKit server. */
-  url: string;
-  token: string;
-  identity: string;
-  expiresAt: string;
-  canPublish: boolean;
-  role: string;
-  roomName?: string;
-  /** Connect with `iceServers: []` (loopback, closed networks). */
-  closedNetwork?: boolean;
-}
-
-/** The roll call with each expected site's meeting site id (for present-by-phone). */
-export type ConferenceRollCall = Omit<RollCall, 'sites'> & {
-  sites: (RollCall['sites'][number] & { siteId?: string })[];
-};
+/** Answer of `POST /api/meetings/:id/conference/token`. */
+export type ConferenceToken = ConferenceTokenInfo;
+export type { ConferenceRollCall, RecordingStatus };
 
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/conference`;
 
@@ -44,6 +30,7 @@ export const conferenceApi = {
   spotlight: (id: string, identity: string | null) =>
     http.post(`${base(id)}/spotlight`, { identity }),
   remove: (id: string, identity: string) => http.post(`${base(id)}/remove`, { identity }),
+  recording: (id: string) => http.get<RecordingStatus>(`${base(id)}/recording`),
   startRecording: (id: string) => http.post(`${base(id)}/recording/start`),
   stopRecording: (id: string) => http.post(`${base(id)}/recording/stop`),
 };

@@ -80,6 +80,10 @@ export interface Conference {
   audioOnly: Ref<boolean>;
   /** The quality has stayed poor: the page proposes audio only. */
   proposeAudioOnly: Ref<boolean>;
+  /** The browser blocked sound until the user acts (autoplay policy): show a button. */
+  audioBlocked: Ref<boolean>;
+  /** Starts sound after a user gesture. */
+  startAudio(): Promise<void>;
   devices: Ref<{ audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] }>;
   activeDevice: Ref<{ audioinput: string; videoinput: string }>;
   join(): Promise<void>;
@@ -104,15 +108,6 @@ const FINAL_REASONS = new Set<DisconnectReason>([
   DisconnectReason.ROOM_DELETED,
 ]);
 
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Joins a meeting's LiveKit conference with the weak-link options of media/contracts (adaptive
  * stream, dynacast, simulcast, DTX/RED), publishes microphone and camera only while the server
@@ -132,6 +127,7 @@ export function useConference(meetingId: string, siteId: () => string | undefine
   const canPublish = ref(false);
   const audioOnly = ref(false);
   const proposeAudioOnly = ref(false);
+  const audioBlocked = ref(false);
   const devices = ref<{ audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] }>({
     audioinput: [],
     videoinput: [],
@@ -279,6 +275,9 @@ export function useConference(meetingId: string, siteId: () => string | undefine
         }
         update();
       })
+      .on(RoomEvent.AudioPlaybackStatusChanged, () => {
+        audioBlocked.value = !r.canPlaybackAudio;
+      })
       .on(RoomEvent.MediaDevicesChanged, () => void loadDevices())
       .on(RoomEvent.Reconnecting, () => {
         status.value = 'reconnecting';
@@ -332,7 +331,7 @@ export function useConference(meetingId: string, siteId: () => string | undefine
       await r.connect(
         token.url,
         token.token,
-        conferenceConnectOptions({ closedNetwork: token.closedNetwork ?? isLoopback(token.url) }),
+        conferenceConnectOptions({ closedNetwork: token.closedNetwork }),
       );
       if (room !== r) return;
       status.value = 'connected';
@@ -396,6 +395,11 @@ export function useConference(meetingId: string, siteId: () => string | undefine
     await room?.switchActiveDevice(kind, deviceId).catch(() => undefined);
   }
 
+  async function startAudio(): Promise<void> {
+    await room?.startAudio();
+    audioBlocked.value = !(room?.canPlaybackAudio ?? true);
+  }
+
   onBeforeUnmount(() => void leave());
 
   return {
@@ -410,6 +414,8 @@ export function useConference(meetingId: string, siteId: () => string | undefine
     canPublish,
     audioOnly,
     proposeAudioOnly,
+    audioBlocked,
+    startAudio,
     devices,
     activeDevice,
     join,

@@ -127,6 +127,8 @@ export const vi = {
     sites: {
       title: 'Điểm cầu',
       muteAll: 'Tắt tiếng tất cả',
+      startRecording: 'Ghi âm cuộc họp',
+      stopRecording: 'Dừng ghi âm',
       noConference: 'Chưa có cầu truyền hình cho cuộc họp này.',
       none: 'Cuộc họp không có điểm cầu.',
       counts: 'Đã kết nối {connected}, có mặt qua điện thoại {phone}, trên tổng số {expected}',
@@ -178,6 +180,8 @@ export const vi = {
       proposeAudioOnly:
         'Đường truyền kém kéo dài. Chuyển sang chỉ âm thanh để giữ được tiếng rõ ràng?',
       switchAudioOnly: 'Chỉ âm thanh',
+      audioBlocked: 'Trình duyệt đang chặn âm thanh.',
+      enableAudio: 'Bật âm thanh',
       programme: 'Hình chính',
       spotlight: 'đã ghim',
       waiting: 'Đang chờ hình từ điểm cầu chính…',
@@ -323,6 +327,8 @@ export const en: typeof vi = {
     sites: {
       title: 'Bridge sites',
       muteAll: 'Mute all',
+      startRecording: 'Record the audio',
+      stopRecording: 'Stop recording',
       noConference: 'This meeting has no video bridge.',
       none: 'The meeting has no bridge sites.',
       counts: '{connected} connected, {phone} present by phone, of {expected}',
@@ -374,6 +380,8 @@ export const en: typeof vi = {
       proposeAudioOnly:
         'The link has been poor for a while. Switch to audio only to keep clear sound?',
       switchAudioOnly: 'Audio only',
+      audioBlocked: 'The browser is holding back the sound.',
+      enableAudio: 'Turn sound on',
       programme: 'Programme',
       spotlight: 'spotlighted',
       waiting: 'Waiting for the main site…',
