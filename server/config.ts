@@ -131,7 +131,7 @@ function livekitProblems(env: Record<string, string | undefined>): string[] {
  * (self-signed) certificates. The local demo (`npm start`, which runs NODE_ENV=production with
  * SEED=demo) may, so that publishing works out of the box.
  */
-function isRealDeployment(env: Record<string, string | undefined>): boolean {
+function isRealDeployment(env: { NODE_ENV?: string; SEED?: string }): boolean {
   return env.NODE_ENV === 'production' && env.SEED === 'none';
 }
 
