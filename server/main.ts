@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -27,6 +28,9 @@ import { createCollabServer } from '../collab/collab-server';
 import { createMongoPersistence } from '../collab/mongo-persistence';
 import { startCollab } from './collab/collab.module';
 import type { CollabModule } from './collab/collab.module';
+import { MediaService } from '../media/media-service';
+import { startConference } from './conference/conference.module';
+import type { ConferenceModule } from './conference/conference.module';
 import { startMinutes } from './minutes/minutes.module';
 
 /** Repository root (for .tools/bin and the built client). */
@@ -71,8 +75,12 @@ export async function startServer(
   let httpServer: Server | undefined;
   let records: Records | undefined;
   let collab: CollabModule | undefined;
+  let conference: ConferenceModule | undefined;
 
   const close = async (): Promise<void> => {
+    await conference
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'closing the conferences failed'));
     await collab
       ?.close()
       .catch((err: unknown) => logger.warn({ err }, 'closing the co-editing server failed'));
@@ -129,6 +137,14 @@ export async function startServer(
           redis: config.redisUrl ? { url: config.redisUrl } : null,
         }),
     });
+    // Conferences (issue 5): LiveKit rooms of live meetings, tokens, chair controls, webhooks,
+    // the audio recorder (spooled under DATA_DIR); the speaker queue turns publishing on/off.
+    const spoolDir = join(dataDir, 'recordings');
+    mkdirSync(spoolDir, { recursive: true });
+    conference = startConference({
+      media: new MediaService({ livekit, recorder: { spoolDir } }),
+      logger,
+    });
     // Meeting records (issue 3): live-event fan-out (Redis when REDIS_URL is set); REST agenda
     // edits go through the co-edited agenda document.
     records = await startRecords({
@@ -137,6 +153,7 @@ export async function startServer(
       liveHeartbeatMs: config.liveHeartbeatMs,
       redisUrl: config.redisUrl,
       agendaBridge: collab.agendaBridge,
+      floorHooks: conference.floorHooks,
     });
     // Minutes (issue 7): drafts from templates, approval, signed publishing, public search.
     const minutes = startMinutes({ collab, records, logger, config });
@@ -167,7 +184,8 @@ export async function startServer(
         `${livekitOrigin.protocol}//${livekitOrigin.host}`,
         `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
       ],
-      modules: [...records.modules, ...collab.modules, ...minutes.modules],
+      modules: [...records.modules, ...collab.modules, ...conference.modules, ...minutes.modules],
+      rawRoutes: conference.rawRoutes,
     });
     httpServer = createServer(app);
     const server = httpServer;

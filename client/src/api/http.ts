@@ -40,6 +40,11 @@ export function useTokenProvider(provider: TokenProvider): void {
   tokens = provider;
 }
 
+/** The token provider, for transports other than fetch (uploads with progress). */
+export function currentTokens(): TokenProvider | undefined {
+  return tokens;
+}
+
 async function parseError(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as Partial<ApiErrorBody>;

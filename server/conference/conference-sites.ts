@@ -1,0 +1,63 @@
+import { Types } from 'mongoose';
+import { siteIdentity } from '../../media/contracts/participant-identity';
+import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
+import { participantService } from '../meetings/participant.service';
+import { UnitModel } from '../units/unit.model';
+
+/** A bridge point of a meeting, as the conference names it. */
+export interface ConferenceSite {
+  /** The meeting's site id (attendance, floor requests and roll-call marks use it). */
+  siteId: string;
+  unitId: string;
+  /** `site:<unitCode>`: the LiveKit identity of the site. */
+  identity: string;
+  unit: ConferenceUnit;
+  operatorId: string | null;
+}
+
+const LEVEL_ORDER = ['province', 'department', 'district', 'commune'];
+
+/**
+ * The meeting's sites with their unit code, name and level, province first then districts and
+ * communes (each by unit code): the order in which the roll call reads them.
+ */
+export async function conferenceSitesOf(meetingId: string): Promise<ConferenceSite[]> {
+  const sites = await participantService.sitesOf(meetingId);
+  if (sites.length === 0) return [];
+  const units = await UnitModel.find(
+    { _id: { $in: sites.map((s) => s.unitId) } },
+    { code: 1, level: 1 },
+  ).lean();
+  const codes = new Map(units.map((u) => [u._id.toHexString(), u]));
+  const out: ConferenceSite[] = [];
+  for (const s of sites) {
+    const u = codes.get(s.unitId.toHexString());
+    if (!u) continue;
+    const level = LEVEL_ORDER.includes(s.level) ? s.level : u.level;
+    out.push({
+      siteId: s._id.toHexString(),
+      unitId: s.unitId.toHexString(),
+      identity: siteIdentity(u.code),
+      unit: {
+        code: u.code,
+        name: s.name.normalize('NFC'),
+        level: level as ConferenceUnit['level'],
+      },
+      operatorId: s.operatorId?.toHexString() ?? null,
+    });
+  }
+  return out.sort(
+    (a, b) =>
+      LEVEL_ORDER.indexOf(a.unit.level) - LEVEL_ORDER.indexOf(b.unit.level) ||
+      a.unit.code.localeCompare(b.unit.code),
+  );
+}
+
+/** The site of a meeting by its site id, or null. */
+export async function conferenceSite(
+  meetingId: string,
+  siteId: string,
+): Promise<ConferenceSite | null> {
+  if (!Types.ObjectId.isValid(siteId)) return null;
+  return (await conferenceSitesOf(meetingId)).find((s) => s.siteId === siteId) ?? null;
+}

@@ -1,0 +1,241 @@
+import express from 'express';
+import type { Express } from 'express';
+import { z } from 'zod';
+import { attendanceSchema } from '../contracts/attendance';
+import { objectIdSchema } from '../contracts/common';
+import {
+  conferenceMuteResultSchema,
+  conferenceMuteSchema,
+  conferenceParticipantSchema,
+  conferenceRecordingSchema,
+  conferenceRollCallSchema,
+  conferenceRoomMetadataSchema,
+  conferenceSpotlightSchema,
+  conferenceTargetSchema,
+  conferenceTokenRequestSchema,
+  conferenceTokenSchema,
+  recordingStatusSchema,
+  videoRecordingSchema,
+} from '../contracts/conference';
+import type { ApiRouter } from '../http/api-router';
+import type { ConferenceService } from './conference.service';
+
+const idParams = z.object({ id: objectIdSchema });
+const siteParams = z.object({ id: objectIdSchema, siteId: objectIdSchema });
+const recordingParams = z.object({ id: objectIdSchema, recordingId: objectIdSchema });
+const TAGS = ['conference'];
+
+/** Largest webhook body accepted (LiveKit's are a few kilobytes). */
+const WEBHOOK_LIMIT = '256kb';
+
+/** `/api/meetings/:id/conference/...`: tokens, chair controls, roll call, recordings. */
+export function registerConferenceRoutes(api: ApiRouter, service: ConferenceService): void {
+  const base = '/meetings/:id/conference';
+
+  api.route({
+    method: 'post',
+    path: `${base}/token`,
+    summary:
+      "A LiveKit token for the caller's role in the live meeting (chair and hub publish; sites and delegates publish only with the floor; observers subscribe)",
+    tags: TAGS,
+    params: idParams,
+    body: conferenceTokenRequestSchema,
+    response: conferenceTokenSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params, body }) => service.token(user, params.id, body),
+  });
+
+  api.route({
+    method: 'get',
+    path: `${base}/room`,
+    summary: "The conference room's metadata: title, current agenda item, spotlight",
+    tags: TAGS,
+    params: idParams,
+    response: conferenceRoomMetadataSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params }) => service.room(user, params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: `${base}/roll-call`,
+    summary:
+      'Expected sites against connected ones, with connection quality and last seen (chair, secretary)',
+    tags: TAGS,
+    params: idParams,
+    response: conferenceRollCallSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params }) => service.rollCall(user, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/roll-call/:siteId/present-by-phone`,
+    summary: 'Mark a site present by phone when its video fails (chair, secretary)',
+    tags: TAGS,
+    params: siteParams,
+    response: attendanceSchema,
+    errors: [403, 404, 409],
+    handler: ({ user, params }) => service.presentByPhone(user, params.id, params.siteId),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/floor`,
+    summary: 'Give a site or person the floor: publishing on (chair)',
+    tags: TAGS,
+    params: idParams,
+    body: conferenceTargetSchema,
+    response: conferenceParticipantSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params, body }) => service.grantFloor(user, params.id, body.identity),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/floor/end`,
+    summary: 'End the floor: publishing off, the tracks stop (chair)',
+    tags: TAGS,
+    params: idParams,
+    body: conferenceTargetSchema,
+    response: conferenceParticipantSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params, body }) => service.endFloor(user, params.id, body.identity),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/mute`,
+    summary: "Mute a participant's microphone, or one of its tracks (chair)",
+    tags: TAGS,
+    params: idParams,
+    body: conferenceMuteSchema,
+    response: conferenceMuteResultSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params, body }) =>
+      service.mute(user, params.id, body.identity, body.trackSid),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/mute-all`,
+    summary: 'Mute every microphone but the chair and the hub (chair)',
+    tags: TAGS,
+    params: idParams,
+    response: conferenceMuteResultSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params }) => service.muteAll(user, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/spotlight`,
+    summary: 'Show a participant large on every screen, or clear it with null (chair)',
+    tags: TAGS,
+    params: idParams,
+    body: conferenceSpotlightSchema,
+    response: conferenceRoomMetadataSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params, body }) => service.spotlight(user, params.id, body.identity),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/remove`,
+    summary: 'Disconnect a participant from the conference (chair)',
+    tags: TAGS,
+    params: idParams,
+    body: conferenceTargetSchema,
+    errors: [403, 404, 409, 503],
+    handler: async ({ user, params, body }) => {
+      await service.remove(user, params.id, body.identity);
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: `${base}/recording`,
+    summary: 'Whether the conference audio is being recorded',
+    tags: TAGS,
+    params: idParams,
+    response: recordingStatusSchema,
+    errors: [403, 404],
+    handler: ({ user, params }) => service.recordingStatus(user, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/recording/start`,
+    summary: 'Start recording the conference audio (chair)',
+    tags: TAGS,
+    params: idParams,
+    response: recordingStatusSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params }) => service.startRecording(user, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/recording/stop`,
+    summary: 'Stop recording; the WAV file is stored with the meeting (chair)',
+    tags: TAGS,
+    params: idParams,
+    response: conferenceRecordingSchema,
+    errors: [403, 404, 409],
+    handler: ({ user, params }) => service.stopRecording(user, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/egress`,
+    summary: 'Start a video recording through LiveKit Egress (chair; 501 when not configured)',
+    tags: TAGS,
+    params: idParams,
+    response: videoRecordingSchema,
+    errors: [403, 404, 409, 501, 503],
+    handler: ({ user, params }) => service.startVideoRecording(user, params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: `${base}/recordings`,
+    summary: "The meeting's audio recordings (participants)",
+    tags: TAGS,
+    params: idParams,
+    response: z.array(conferenceRecordingSchema),
+    errors: [403, 404],
+    handler: ({ user, params }) => service.listRecordings(user, params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: `${base}/recordings/:recordingId/content`,
+    summary: 'Download a recording (participants; token may be given as ?token=)',
+    tags: TAGS,
+    tokenInQuery: true,
+    params: recordingParams,
+    responseContentType: 'audio/wav',
+    errors: [403, 404],
+    handler: async ({ user, params, res }) => {
+      await service.downloadRecording(user, params.id, params.recordingId, res);
+      return undefined;
+    },
+  });
+}
+
+/**
+ * `POST /api/livekit/webhook`, mounted before the JSON parser: the signature covers the exact
+ * body. A bad signature answers 401 and records nothing.
+ */
+export function mountConferenceWebhook(app: Express, service: ConferenceService): void {
+  app.post(
+    '/api/livekit/webhook',
+    express.raw({ type: () => true, limit: WEBHOOK_LIMIT }),
+    async (req, res) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      await service.handleWebhook(body, req.headers.authorization);
+      res.status(200).json({ ok: true });
+    },
+  );
+}

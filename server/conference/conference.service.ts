@@ -1,0 +1,851 @@
+import type { Response } from 'express';
+import mongoose, { Types } from 'mongoose';
+import type { GridFSBucket } from 'mongodb';
+import type { Logger } from 'pino';
+import type { ConferenceParticipant } from '../../media/conference-participant';
+import type { CurrentItem, RoomMetadata } from '../../media/contracts/conference-room';
+import { grantProfiles } from '../../media/contracts/grant-profiles';
+import type { ConferenceRole } from '../../media/contracts/grant-profiles';
+import { userIdentity } from '../../media/contracts/participant-identity';
+import type { ParticipantIdentity } from '../../media/contracts/participant-identity';
+import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
+import type { VideoRecording } from '../../media/egress-controller';
+import type { MediaService } from '../../media/media-service';
+import type { RecordingResult } from '../../media/recorder/conference-recorder';
+import type {
+  ConferenceEvent,
+  ParticipantJoinedEvent,
+  ParticipantLeftEvent,
+} from '../../media/webhook';
+import { recordItems } from '../agenda/agenda-view';
+import { RemoteIntervalModel } from '../attendance/attendance.model';
+import { attendanceService } from '../attendance/attendance.service';
+import { auditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/auth-user';
+import type { Attendance } from '../contracts/attendance';
+import type {
+  ConferenceMuteResult,
+  ConferenceParticipantView,
+  ConferenceRecording,
+  ConferenceRollCall,
+  ConferenceTokenInfo,
+  ConferenceTokenRequest,
+  RecordingStatus,
+} from '../contracts/conference';
+import type { FloorEntry } from '../contracts/speakers';
+import { contentDisposition } from '../documents/content-disposition';
+import { appError, badRequest, conflict, forbidden, notFound } from '../errors';
+import { liveService } from '../live/live.service';
+import { requireAccess } from '../meetings/meeting-access.service';
+import { MeetingModel } from '../meetings/meeting.model';
+import {
+  canChair,
+  canReadDocuments,
+  canTakeRollCall,
+  operatesSite,
+  takesPart,
+} from '../meetings/meeting.policy';
+import type { MeetingAccess } from '../meetings/meeting.policy';
+import type { FloorHooks } from '../speakers/floor-hooks';
+import { FloorEntryModel } from '../speakers/floor-entry.model';
+import { conferenceSite, conferenceSitesOf } from './conference-sites';
+import type { ConferenceSite } from './conference-sites';
+import { PhoneMarkModel, RecordingModel, WebhookEventModel } from './conference.model';
+import type { RecordingLean } from './conference.model';
+import { isMediaFailure, mediaCall } from './media-error-map';
+
+/** The GridFS bucket holding conference recordings (collections recording_files.*). */
+export const RECORDING_BUCKET = 'recording_files';
+
+const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
+
+interface ActiveRecording {
+  fileId: Types.ObjectId | null;
+  startedBy: string;
+  startedAt: Date;
+}
+
+function requireLive(access: MeetingAccess): void {
+  if (access.state !== 'live') {
+    throw conflict(`The meeting is ${access.state}; its conference runs only while it is live.`, {
+      current: access.state,
+      reason: 'not_live',
+    });
+  }
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 11000;
+}
+
+/** The conference role of a person by their meeting role. */
+function personRole(role: NonNullable<MeetingAccess['role']>): ConferenceRole {
+  switch (role) {
+    case 'chair':
+      return 'chair';
+    case 'observer':
+      return 'observer';
+    default:
+      // Secretary, presenters and delegates speak when given the floor.
+      return 'delegate';
+  }
+}
+
+function participantView(p: ConferenceParticipant): ConferenceParticipantView {
+  return {
+    identity: p.identity,
+    role: p.role,
+    canPublish: p.canPublish,
+    holdsFloor: p.holdsFloor,
+    tracks: p.tracks.map((t) => ({ sid: t.sid, kind: t.kind, source: t.source, muted: t.muted })),
+  };
+}
+
+function recordingDto(r: RecordingLean): ConferenceRecording {
+  return {
+    id: r._id.toHexString(),
+    meetingId: r.meetingId.toHexString(),
+    filename: r.filename,
+    contentType: r.contentType,
+    bytes: r.bytes,
+    durationMs: r.durationMs,
+    startedAt: r.startedAt.toISOString(),
+    endedAt: r.endedAt.toISOString(),
+    speakers: r.speakers,
+    startedBy: r.startedBy?.toHexString() ?? null,
+  };
+}
+
+/**
+ * The conference of live meetings, on top of the media library: who joins with what grants,
+ * the room's lifecycle and metadata, chair controls, roll call, the audio recorder and
+ * attendance from LiveKit webhooks. Authorization comes from the meeting policy; every state
+ * change is audited. One instance per process, built by startConference.
+ */
+export class ConferenceService {
+  /** Meetings whose room this process opened, with the unsubscribe of their live events. */
+  private readonly opened = new Map<string, () => void>();
+  /** Lifecycle work per meeting, in order (open, close). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly recordings = new Map<string, ActiveRecording>();
+  private bucket: GridFSBucket | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly media: MediaService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Turns publishing on and off when the speaker queue grants and ends the floor. */
+  readonly floorHooks: FloorHooks = {
+    onGranted: (meetingId, entry) => this.floorMoved(meetingId, entry, true),
+    onEnded: (meetingId, entry) => this.floorMoved(meetingId, entry, false),
+  };
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** The meeting went live: open its room (in the background, in order with later moves). */
+  meetingWentLive(meetingId: string): Promise<void> {
+    return this.enqueue(meetingId, () => this.openRoom(meetingId));
+  }
+
+  /** The meeting ended or was cancelled: finish the recording and close the room. */
+  meetingEnded(meetingId: string): Promise<void> {
+    return this.enqueue(meetingId, () => this.closeRoom(meetingId));
+  }
+
+  private enqueue(meetingId: string, fn: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(meetingId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(fn);
+    this.queues.set(meetingId, next);
+    void next
+      .finally(() => {
+        if (this.queues.get(meetingId) === next) this.queues.delete(meetingId);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  private async currentItemOf(
+    meetingId: string,
+    itemId: string | null,
+  ): Promise<CurrentItem | null> {
+    if (!itemId) return null;
+    const item = (await recordItems(meetingId)).find((i) => i.id === itemId);
+    return item ? { id: item.id, title: item.title } : null;
+  }
+
+  private async openRoom(meetingId: string): Promise<void> {
+    if (this.closed) return;
+    const meeting = await MeetingModel.findById(meetingId, {
+      title: 1,
+      state: 1,
+      currentItemId: 1,
+    }).lean();
+    if (meeting?.state !== 'live') return;
+    const currentItem = await this.currentItemOf(
+      meetingId,
+      meeting.currentItemId?.toHexString() ?? null,
+    );
+    const metadata = await this.media.goLive({ meetingId, title: meeting.title, currentItem });
+    if (!this.opened.has(meetingId)) {
+      const unsubscribe = liveService.subscribe(meetingId, (event) => {
+        if (event.type !== 'agenda.current') return;
+        const itemId =
+          typeof event.data.currentItemId === 'string' ? event.data.currentItemId : null;
+        void this.showCurrentItem(meetingId, itemId);
+      });
+      this.opened.set(meetingId, unsubscribe);
+      await auditService.append({
+        meetingId,
+        actor: null,
+        action: 'conference.room_opened',
+        target: { kind: 'conference', id: meetingId },
+        after: { title: metadata.title, currentItem: metadata.currentItem },
+      });
+    }
+  }
+
+  private async showCurrentItem(meetingId: string, itemId: string | null): Promise<void> {
+    try {
+      const item = await this.currentItemOf(meetingId, itemId);
+      await this.media.control.setCurrentItem(meetingId, item);
+    } catch (err) {
+      this.logger.warn({ err, meetingId }, 'the current item could not be shown in the conference');
+    }
+  }
+
+  private async closeRoom(meetingId: string): Promise<void> {
+    this.opened.get(meetingId)?.();
+    const wasOpen = this.opened.delete(meetingId);
+    const active = this.recordings.get(meetingId);
+    this.recordings.delete(meetingId);
+    try {
+      const { recording } = await this.media.end(meetingId);
+      if (recording && active) {
+        await this.saveRecording(meetingId, recording, active, null);
+      }
+    } finally {
+      if (wasOpen) {
+        await auditService.append({
+          meetingId,
+          actor: null,
+          action: 'conference.room_closed',
+          target: { kind: 'conference', id: meetingId },
+        });
+      }
+    }
+  }
+
+  /**
+   * Runs a control against the meeting's room, opening it first when this process has not (a
+   * restart, or a meeting that went live elsewhere), and once more when LiveKit lost it.
+   */
+  private async withRoom<T>(meetingId: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.opened.has(meetingId)) await this.enqueue(meetingId, () => this.openRoom(meetingId));
+    try {
+      return await mediaCall(fn);
+    } catch (err) {
+      if ((err as { details?: { reason?: string } }).details?.reason !== 'conference_not_open') {
+        throw err;
+      }
+      this.opened.get(meetingId)?.();
+      this.opened.delete(meetingId);
+      await mediaCall(() => this.enqueue(meetingId, () => this.openRoom(meetingId)));
+      return mediaCall(fn);
+    }
+  }
+
+  /** Stops recordings and monitors of this process (rooms stay open for other nodes). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.queues.values()]);
+    for (const unsubscribe of this.opened.values()) unsubscribe();
+    this.opened.clear();
+    const active = [...this.recordings.entries()];
+    this.recordings.clear();
+    await Promise.allSettled(
+      active.map(async ([meetingId, a]) => {
+        const result = await this.media.stopRecording(meetingId);
+        await this.saveRecording(meetingId, result, a, null);
+      }),
+    );
+    await this.media.close();
+  }
+
+  // ---------------------------------------------------------------- joining
+
+  /**
+   * A conference token for the caller's role in a live meeting.
+   * @throws AppError 404/403 (not a participant), 409 (not live), 400 (several sites and no
+   *   `siteId`), 503 (LiveKit).
+   */
+  async token(
+    user: AuthUser,
+    meetingId: string,
+    input: ConferenceTokenRequest,
+  ): Promise<ConferenceTokenInfo> {
+    const access = await requireAccess(user, meetingId);
+    if (!takesPart(access)) {
+      throw forbidden(
+        'Only participants of the meeting and its site operators join its conference.',
+      );
+    }
+    requireLive(access);
+    const who = await this.whoJoins(user, access, input);
+    await this.withRoom(meetingId, () => Promise.resolve());
+    const info = await mediaCall(() =>
+      this.media.createJoinInfo({
+        meetingId,
+        identity: who.identity,
+        role: who.role,
+        displayName: who.displayName,
+        ...(who.unit ? { unit: who.unit } : {}),
+      }),
+    );
+    return {
+      url: info.url,
+      token: info.token,
+      identity: info.identity,
+      expiresAt: info.expiresAt,
+      canPublish: grantProfiles[who.role].canPublish,
+      role: who.role,
+      roomName: info.roomName,
+      closedNetwork: info.closedNetwork,
+    };
+  }
+
+  private async whoJoins(
+    user: AuthUser,
+    access: MeetingAccess,
+    input: ConferenceTokenRequest,
+  ): Promise<{
+    identity: ParticipantIdentity;
+    role: ConferenceRole;
+    displayName: string;
+    unit?: ConferenceUnit;
+  }> {
+    const asSite = async (siteId: string) => {
+      const site = await conferenceSite(access.meetingId, siteId);
+      if (!site) throw notFound(`Site ${siteId} of meeting ${access.meetingId}`);
+      if (!operatesSite(access, siteId)) throw forbidden('You do not operate this site.');
+      const meeting = await MeetingModel.findById(access.meetingId, { hostUnitId: 1 }).lean();
+      const hub = meeting?.hostUnitId.toHexString() === site.unitId;
+      return {
+        identity: { kind: 'site', unitCode: site.unit.code } as const,
+        role: hub ? ('hub' as const) : ('site' as const),
+        displayName: site.unit.name,
+        unit: site.unit,
+      };
+    };
+    if (input.siteId) return asSite(input.siteId);
+    if (access.role) {
+      return {
+        identity: { kind: 'user', userId: user.id },
+        role: personRole(access.role),
+        displayName: user.fullName,
+      };
+    }
+    const [only, ...more] = access.operatedSiteIds;
+    if (!only) throw forbidden('You do not take part in this meeting.');
+    if (more.length > 0) {
+      throw badRequest('You operate several sites of this meeting: say which one (siteId).', {
+        siteIds: access.operatedSiteIds,
+      });
+    }
+    return asSite(only);
+  }
+
+  // ---------------------------------------------------------------- chair controls
+
+  private async chairOf(user: AuthUser, meetingId: string): Promise<MeetingAccess> {
+    const access = await requireAccess(
+      user,
+      meetingId,
+      canChair,
+      'Only the chair controls the conference.',
+    );
+    requireLive(access);
+    return access;
+  }
+
+  private async audit(
+    user: AuthUser | null,
+    meetingId: string,
+    action: string,
+    identity: string | null,
+    after?: unknown,
+  ): Promise<void> {
+    await auditService.append({
+      meetingId,
+      actor: user,
+      action,
+      target: identity
+        ? { kind: 'conference_participant', id: identity }
+        : { kind: 'conference', id: meetingId },
+      ...(after === undefined ? {} : { after }),
+    });
+  }
+
+  /** Gives a participant the floor (publish on). @throws AppError 403/404/409/503. */
+  async grantFloor(
+    user: AuthUser,
+    meetingId: string,
+    identity: string,
+  ): Promise<ConferenceParticipantView> {
+    await this.chairOf(user, meetingId);
+    const p = await this.withRoom(meetingId, () =>
+      this.media.control.grantFloor(meetingId, identity),
+    );
+    await this.audit(user, meetingId, 'conference.floor_granted', identity, { canPublish: true });
+    return participantView(p);
+  }
+
+  /** Ends a participant's floor (publish off, its tracks stop). @throws AppError 403/404/409/503. */
+  async endFloor(
+    user: AuthUser,
+    meetingId: string,
+    identity: string,
+  ): Promise<ConferenceParticipantView> {
+    await this.chairOf(user, meetingId);
+    const p = await this.withRoom(meetingId, () =>
+      this.media.control.endFloor(meetingId, identity),
+    );
+    await this.audit(user, meetingId, 'conference.floor_ended', identity, { canPublish: false });
+    return participantView(p);
+  }
+
+  /** Mutes a participant's microphone, or one of its tracks. @throws AppError 403/404/409/503. */
+  async mute(
+    user: AuthUser,
+    meetingId: string,
+    identity: string,
+    trackSid: string | undefined,
+  ): Promise<ConferenceMuteResult> {
+    await this.chairOf(user, meetingId);
+    const sids = await this.withRoom(meetingId, async () => {
+      if (!trackSid) return this.media.control.muteTrack(meetingId, identity, 'microphone');
+      const p = await this.media.control.getParticipant(meetingId, identity);
+      const track = p.tracks.find((t) => t.sid === trackSid);
+      if (!track) throw notFound(`Track ${trackSid} of ${identity}`);
+      if (track.source === 'unknown') throw badRequest(`Track ${trackSid} has no known source.`);
+      return this.media.control.muteTrack(meetingId, identity, track.source);
+    });
+    if (sids.length > 0) await this.audit(user, meetingId, 'conference.muted', identity, { sids });
+    return { muted: sids.length > 0 ? [identity] : [], trackSids: sids };
+  }
+
+  /** Mutes every microphone but the chair's and the hub's. @throws AppError 403/404/409/503. */
+  async muteAll(user: AuthUser, meetingId: string): Promise<ConferenceMuteResult> {
+    await this.chairOf(user, meetingId);
+    const muted = await this.withRoom(meetingId, () =>
+      this.media.control.muteAllExceptChair(meetingId),
+    );
+    await this.audit(user, meetingId, 'conference.muted_all', null, { muted });
+    return { muted, trackSids: [] };
+  }
+
+  /** Spotlights a participant on every screen (null clears). @throws AppError 403/404/409/503. */
+  async spotlight(
+    user: AuthUser,
+    meetingId: string,
+    identity: string | null,
+  ): Promise<RoomMetadata> {
+    await this.chairOf(user, meetingId);
+    const metadata = await this.withRoom(meetingId, () =>
+      this.media.control.setSpotlight(meetingId, identity),
+    );
+    await this.audit(user, meetingId, 'conference.spotlight', identity, { spotlight: identity });
+    return metadata;
+  }
+
+  /** Disconnects a participant. @throws AppError 403/404/409/503. */
+  async remove(user: AuthUser, meetingId: string, identity: string): Promise<void> {
+    await this.chairOf(user, meetingId);
+    await this.withRoom(meetingId, () => this.media.control.removeParticipant(meetingId, identity));
+    await this.audit(user, meetingId, 'conference.removed', identity);
+  }
+
+  /** The room metadata (title, current item, spotlight). @throws AppError 403/404/409. */
+  async room(user: AuthUser, meetingId: string): Promise<RoomMetadata> {
+    const access = await requireAccess(user, meetingId);
+    if (!takesPart(access)) throw forbidden('You do not take part in this meeting.');
+    requireLive(access);
+    return this.withRoom(meetingId, () => this.media.control.roomMetadata(meetingId));
+  }
+
+  // ---------------------------------------------------------------- roll call
+
+  /** Expected sites against connected ones. @throws AppError 403/404/409/503. */
+  async rollCall(user: AuthUser, meetingId: string): Promise<ConferenceRollCall> {
+    const access = await requireAccess(
+      user,
+      meetingId,
+      canTakeRollCall,
+      'Only the chair or the secretary takes the roll call.',
+    );
+    requireLive(access);
+    const sites = await conferenceSitesOf(meetingId);
+    const byIdentity = new Map(sites.map((s) => [s.identity, s]));
+    const [phone, intervals] = await Promise.all([
+      PhoneMarkModel.find({ meetingId: oid(meetingId) }, { siteId: 1 }).lean(),
+      RemoteIntervalModel.find(
+        { meetingId: oid(meetingId), subjectKind: 'site' },
+        { subjectId: 1, leftAt: 1 },
+      ).lean(),
+    ]);
+    const byId = new Map(sites.map((s) => [s.siteId, s]));
+    const presentByPhone = phone
+      .map((m) => byId.get(m.siteId.toHexString())?.unit.code)
+      .filter((c): c is string => c !== undefined);
+    const lastSeen = new Map<string, Date>();
+    for (const i of intervals) {
+      const site = byId.get(i.subjectId.toHexString());
+      if (!site || !i.leftAt) continue;
+      const prev = lastSeen.get(site.identity);
+      if (!prev || prev < i.leftAt) lastSeen.set(site.identity, i.leftAt);
+    }
+    const rc = await this.withRoom(meetingId, () =>
+      this.media.rollCall(meetingId, {
+        expectedSites: sites.map((s) => s.unit),
+        presentByPhone,
+        lastSeen,
+      }),
+    );
+    return {
+      ...rc,
+      sites: rc.sites.map((s) => ({
+        siteId: (byIdentity.get(s.identity) as ConferenceSite).siteId,
+        ...s,
+      })),
+    };
+  }
+
+  /**
+   * Marks a site present by phone (its video failed): a roll-call mark through the attendance
+   * record, remembered for the conference roll call. @throws AppError 403/404/409.
+   */
+  async presentByPhone(user: AuthUser, meetingId: string, siteId: string): Promise<Attendance> {
+    await requireAccess(
+      user,
+      meetingId,
+      canTakeRollCall,
+      'Only the chair or the secretary marks a site present by phone.',
+    );
+    const site = await conferenceSite(meetingId, siteId);
+    if (!site) throw notFound(`Site ${siteId} of meeting ${meetingId}`);
+    const attendance = await attendanceService.markSite(user, meetingId, siteId, {
+      status: 'present_remote',
+    });
+    const at = new Date();
+    await PhoneMarkModel.updateOne(
+      { meetingId: oid(meetingId), siteId: oid(siteId) },
+      { $set: { by: oid(user.id), at } },
+      { upsert: true },
+    );
+    await this.audit(user, meetingId, 'conference.present_by_phone', site.identity, { siteId });
+    return attendance;
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  private recordingBucket(): GridFSBucket {
+    const db = mongoose.connection.db;
+    if (!db) throw new Error('MongoDB is not connected');
+    this.bucket ??= new mongoose.mongo.GridFSBucket(db, { bucketName: RECORDING_BUCKET });
+    return this.bucket;
+  }
+
+  /** Whether the conference audio is being recorded. @throws AppError 403/404. */
+  async recordingStatus(user: AuthUser, meetingId: string): Promise<RecordingStatus> {
+    await requireAccess(user, meetingId, canReadDocuments, 'You do not take part in this meeting.');
+    const active = this.recordings.get(meetingId);
+    const status = this.media.recordingStatus(meetingId);
+    return {
+      recording: status.recording,
+      startedAt: active?.startedAt.toISOString() ?? null,
+      durationMs: status.durationMs,
+    };
+  }
+
+  /** Starts recording the conference audio. @throws AppError 403/404/409/503. */
+  async startRecording(user: AuthUser, meetingId: string): Promise<RecordingStatus> {
+    await this.chairOf(user, meetingId);
+    if (this.recordings.has(meetingId)) {
+      throw conflict('The conference audio is already being recorded.', {
+        reason: 'already_running',
+      });
+    }
+    const active: ActiveRecording = { fileId: null, startedBy: user.id, startedAt: new Date() };
+    const bucket = this.recordingBucket();
+    const { startedAt } = await this.withRoom(meetingId, () =>
+      this.media.startRecording(meetingId, (filename, contentType) => {
+        const upload = bucket.openUploadStream(filename, {
+          metadata: { meetingId, contentType },
+        });
+        active.fileId = upload.id;
+        return upload;
+      }),
+    );
+    active.startedAt = startedAt;
+    this.recordings.set(meetingId, active);
+    await this.audit(user, meetingId, 'conference.recording_started', null, {
+      startedAt: startedAt.toISOString(),
+    });
+    return { recording: true, startedAt: startedAt.toISOString(), durationMs: 0 };
+  }
+
+  /** Stops the recording and stores the file. @throws AppError 403/404/409. */
+  async stopRecording(user: AuthUser, meetingId: string): Promise<ConferenceRecording> {
+    await requireAccess(user, meetingId, canChair, 'Only the chair controls the conference.');
+    const active = this.recordings.get(meetingId);
+    if (!active) {
+      throw conflict('No audio recording is running for this meeting.', { reason: 'not_running' });
+    }
+    this.recordings.delete(meetingId);
+    const result = await mediaCall(() => this.media.stopRecording(meetingId));
+    return this.saveRecording(meetingId, result, active, user);
+  }
+
+  private async saveRecording(
+    meetingId: string,
+    result: RecordingResult,
+    active: ActiveRecording,
+    actor: AuthUser | null,
+  ): Promise<ConferenceRecording> {
+    if (!active.fileId) throw new Error('the recording was not written to GridFS');
+    const created = await RecordingModel.create({
+      meetingId: oid(meetingId),
+      fileId: active.fileId,
+      filename: result.filename,
+      contentType: result.contentType,
+      bytes: result.bytes,
+      durationMs: result.durationMs,
+      startedAt: result.startedAt,
+      endedAt: result.endedAt,
+      speakers: result.speakers,
+      startedBy: oid(active.startedBy),
+    });
+    const dto = recordingDto(created.toObject());
+    await auditService.append({
+      meetingId,
+      actor,
+      action: 'conference.recording_stopped',
+      target: { kind: 'recording', id: dto.id },
+      after: { filename: dto.filename, durationMs: dto.durationMs, bytes: dto.bytes },
+    });
+    return dto;
+  }
+
+  /** The meeting's recordings (participants). @throws AppError 403/404. */
+  async listRecordings(user: AuthUser, meetingId: string): Promise<ConferenceRecording[]> {
+    await requireAccess(user, meetingId, canReadDocuments, 'You do not take part in this meeting.');
+    const rows = await RecordingModel.find({ meetingId: oid(meetingId) })
+      .sort({ startedAt: 1 })
+      .lean();
+    return rows.map((r) => recordingDto(r));
+  }
+
+  /** Streams a recording's file. @throws AppError 403/404. */
+  async downloadRecording(
+    user: AuthUser,
+    meetingId: string,
+    recordingId: string,
+    res: Response,
+  ): Promise<void> {
+    await requireAccess(user, meetingId, canReadDocuments, 'You do not take part in this meeting.');
+    const r = await RecordingModel.findOne({
+      _id: oid(recordingId),
+      meetingId: oid(meetingId),
+    }).lean();
+    if (!r) throw notFound(`Recording ${recordingId}`);
+    res.status(200).set({
+      'Content-Type': r.contentType,
+      'Content-Length': String(r.bytes),
+      'Content-Disposition': contentDisposition('attachment', r.filename),
+      'Cache-Control': 'private, no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    await new Promise<void>((resolve, reject) => {
+      const stream = this.recordingBucket().openDownloadStream(r.fileId);
+      stream.on('error', (err) => {
+        if (res.headersSent) {
+          res.destroy(err);
+          resolve();
+          return;
+        }
+        res.removeHeader('Content-Length');
+        res.removeHeader('Content-Disposition');
+        reject(err);
+      });
+      res.on('close', () => {
+        stream.destroy();
+        resolve();
+      });
+      stream.pipe(res);
+    });
+  }
+
+  /**
+   * Starts a video recording through LiveKit Egress.
+   * @throws AppError 501 `not_configured` when Egress is not set up; 403/404/409/503.
+   */
+  async startVideoRecording(user: AuthUser, meetingId: string): Promise<VideoRecording> {
+    await this.chairOf(user, meetingId);
+    if (!this.media.egress.configured) {
+      throw appError(
+        'not_configured',
+        501,
+        'Video recording needs LiveKit Egress (Redis, Chrome and GStreamer next to LiveKit), which is not configured on this server. Record the audio instead, or see infra/deploy/egress.md.',
+      );
+    }
+    const video = await mediaCall(() => this.media.egress.startVideoRecording(meetingId));
+    await this.audit(user, meetingId, 'conference.video_recording_started', null, {
+      egressId: video.egressId,
+    });
+    return video;
+  }
+
+  // ---------------------------------------------------------------- floor hooks
+
+  private async identityOfSpeaker(
+    meetingId: string,
+    speaker: FloorEntry['speaker'] | { kind: string; id: string },
+  ): Promise<string | null> {
+    if (speaker.kind === 'user') return userIdentity(speaker.id);
+    if (speaker.kind === 'site')
+      return (await conferenceSite(meetingId, speaker.id))?.identity ?? null;
+    return null;
+  }
+
+  private async floorMoved(meetingId: string, entry: FloorEntry, on: boolean): Promise<void> {
+    const identity = await this.identityOfSpeaker(meetingId, entry.speaker);
+    if (!identity) return;
+    try {
+      if (on) await this.media.control.grantFloor(meetingId, identity);
+      else await this.media.control.endFloor(meetingId, identity);
+    } catch (err) {
+      // Not connected (yet): a speaker who joins later gets the floor on joining (webhook).
+      if (isMediaFailure(err, 'not_connected') || isMediaFailure(err, 'room_not_found')) {
+        this.logger.info(
+          { meetingId, identity, on },
+          'floor moved for a participant not connected',
+        );
+        return;
+      }
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- webhooks
+
+  /**
+   * Verifies a LiveKit webhook and records it: joins and leaves as attendance intervals,
+   * room start and finish in the audit chain. Each event once (by LiveKit's event id).
+   * @throws AppError 401 (bad signature: nothing recorded), 400 (not a webhook).
+   */
+  async handleWebhook(rawBody: Buffer, authorization: string | undefined): Promise<void> {
+    await mediaCall(() => this.media.webhook.handle(rawBody, authorization, (e) => this.record(e)));
+  }
+
+  private async attendanceIdentity(
+    meetingId: string,
+    event: ParticipantJoinedEvent | ParticipantLeftEvent,
+  ): Promise<string | null> {
+    const parsed = event.parsed;
+    if (parsed?.kind === 'user') return `user:${parsed.userId}`;
+    if (parsed?.kind === 'site') {
+      const site = (await conferenceSitesOf(meetingId)).find((s) => s.identity === event.identity);
+      return site ? `site:${site.siteId}` : null;
+    }
+    return null;
+  }
+
+  private async record(event: ConferenceEvent): Promise<void> {
+    const meetingId = event.meetingId;
+    if (!(await MeetingModel.exists({ _id: oid(meetingId) }))) return;
+    const participant = event.type === 'participant_joined' || event.type === 'participant_left';
+    if (participant && event.service) return;
+    try {
+      await WebhookEventModel.create({
+        eventId: event.eventId,
+        meetingId: oid(meetingId),
+        type: event.type,
+        identity: participant ? event.identity : null,
+        participantSid: participant ? event.participantSid : null,
+        at: event.at,
+      });
+    } catch (err) {
+      if (isDuplicateKey(err)) return;
+      throw err;
+    }
+    try {
+      await this.apply(event);
+    } catch (err) {
+      // Let LiveKit's retry record it.
+      await WebhookEventModel.deleteOne({ eventId: event.eventId }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async apply(event: ConferenceEvent): Promise<void> {
+    const meetingId = event.meetingId;
+    switch (event.type) {
+      case 'room_started':
+      case 'room_finished':
+        await auditService.append({
+          meetingId,
+          actor: null,
+          action: `conference.${event.type}`,
+          target: { kind: 'conference', id: event.roomName },
+          after: { room: event.roomName },
+          at: event.at,
+        });
+        return;
+      case 'participant_joined': {
+        const subject = await this.attendanceIdentity(meetingId, event);
+        if (!subject) return;
+        await attendanceService.recordRemoteJoin(meetingId, subject, event.at);
+        // A leave that overtook its join closes the interval now.
+        const left = await WebhookEventModel.findOne({
+          meetingId: oid(meetingId),
+          participantSid: event.participantSid,
+          type: 'participant_left',
+        }).lean();
+        if (left) {
+          await attendanceService.recordRemoteLeave(meetingId, subject, left.at);
+          return;
+        }
+        await this.restoreFloor(meetingId, event.identity);
+        return;
+      }
+      case 'participant_left': {
+        // The same identity connected again (a new session replaced this one): still present.
+        if (event.reason === 'DUPLICATE_IDENTITY') return;
+        const subject = await this.attendanceIdentity(meetingId, event);
+        if (!subject) return;
+        // A leave that overtakes its join closes nothing here; the join closes it (above).
+        await attendanceService.recordRemoteLeave(meetingId, subject, event.at);
+        return;
+      }
+    }
+  }
+
+  /** A speaker who holds the floor in the record and (re)joins gets publishing back. */
+  private async restoreFloor(meetingId: string, identity: string): Promise<void> {
+    const granted = await FloorEntryModel.find(
+      { meetingId: oid(meetingId), status: 'granted' },
+      { speakerKind: 1, speakerId: 1 },
+    ).lean();
+    for (const g of granted) {
+      const id = await this.identityOfSpeaker(meetingId, {
+        kind: g.speakerKind,
+        id: g.speakerId.toHexString(),
+      });
+      if (id !== identity) continue;
+      await this.media.control.grantFloor(meetingId, identity).catch((err: unknown) => {
+        this.logger.warn({ err, meetingId, identity }, 'restoring the floor on join failed');
+      });
+    }
+  }
+}

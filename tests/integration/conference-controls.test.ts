@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConferenceBot } from '../../media/bots/conference-bot';
+import type { Attendance } from '../../server/contracts/attendance';
+import type {
+  ConferenceMuteResult,
+  ConferenceParticipantView,
+  ConferenceRollCall,
+  ConferenceTokenInfo,
+} from '../../server/contracts/conference';
+import type { RoomMetadata } from '../../media/contracts/conference-room';
+import type { Meeting, Site } from '../../server/contracts/meetings';
+import type { FloorState } from '../../server/contracts/speakers';
+import { must } from '../support/must';
+import { buildMeeting, demoClients, directory } from '../support/records';
+import type { DemoClients, Directory } from '../support/records';
+import { startTestApp, waitFor } from '../support/stack';
+import type { ApiClient, TestApp } from '../support/stack';
+import { disconnectAll } from '../support/media';
+
+// The conference REST routes against the run's real livekit-server: tokens from the API join
+// @livekit/rtc-node bots, and every check is what the bots hear or what LiveKit reports.
+const CHAIR_HZ = 440;
+const VINH_YEN_HZ = 1250;
+const TAM_HOP_HZ = 1900;
+
+type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
+
+let app: TestApp;
+let c: DemoClients;
+let dir: Directory;
+let meeting: Meeting;
+let vinhYen: Site;
+let tamHop: Site;
+const bots: ConferenceBot[] = [];
+
+async function tokenOf(client: ApiClient, body: Record<string, unknown> = {}) {
+  return client.post<ConferenceTokenInfo>(`/api/meetings/${meeting.id}/conference/token`, body);
+}
+
+async function join(client: ApiClient, body: Record<string, unknown> = {}): Promise<ConferenceBot> {
+  const res = await tokenOf(client, body);
+  expect(res.status).toBe(200);
+  const bot = await ConferenceBot.join({ url: res.body.url, token: res.body.token });
+  bots.push(bot);
+  return bot;
+}
+
+const conf = (path: string): string => `/api/meetings/${meeting.id}/conference${path}`;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  c = await demoClients(app.url);
+  dir = await directory(c.admin);
+  meeting = await buildMeeting(c, dir, {
+    state: 'scheduled',
+    delegates: ['daibieu1', 'daibieu2'],
+  });
+  const observer = await c.secretary.post(`/api/meetings/${meeting.id}/invitations`, {
+    kind: 'person',
+    userIds: [dir.userId('daibieu3')],
+    role: 'observer',
+  });
+  expect(observer.status).toBe(200);
+  for (const [code, operator] of [
+    ['243', 'diemcau.vinhyen'],
+    ['VP-249-11', 'diemcau.tamhop'],
+  ] as const) {
+    const res = await c.secretary.post(`/api/meetings/${meeting.id}/invitations`, {
+      kind: 'unit',
+      unitId: dir.unitId(code),
+      operatorId: dir.userId(operator),
+    });
+    expect(res.status).toBe(200);
+  }
+  const live = await c.secretary.post(`/api/meetings/${meeting.id}/transitions`, { to: 'live' });
+  expect(live.status).toBe(200);
+  const sites = (await c.secretary.get<Site[]>(`/api/meetings/${meeting.id}/sites`)).body;
+  vinhYen = must(sites.find((s) => s.unitId === dir.unitId('243')));
+  tamHop = must(sites.find((s) => s.unitId === dir.unitId('VP-249-11')));
+}, 60_000);
+
+afterAll(async () => {
+  await disconnectAll(bots);
+  await app.stop();
+});
+
+describe('conference tokens', () => {
+  it('gives each role its grants, with identities from media/contracts', async () => {
+    const chair = await tokenOf(c.chair);
+    expect(chair.status).toBe(200);
+    expect(chair.body).toMatchObject({
+      identity: `user:${dir.userId('chutich')}`,
+      role: 'chair',
+      canPublish: true,
+      roomName: `meeting-${meeting.id}`,
+    });
+    expect(new Date(chair.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 60 * 60_000);
+    expect(chair.body.url).toMatch(/^wss?:\/\//);
+
+    expect((await tokenOf(c.d1)).body).toMatchObject({ role: 'delegate', canPublish: false });
+    expect((await tokenOf(c.secretary)).body).toMatchObject({ role: 'delegate' });
+    expect((await tokenOf(c.d3)).body).toMatchObject({ role: 'observer', canPublish: false });
+    expect((await tokenOf(c.opVinhYen)).body).toMatchObject({
+      identity: 'site:243',
+      role: 'site',
+      canPublish: false,
+    });
+    expect((await tokenOf(c.opTamHop, { siteId: tamHop.id })).body).toMatchObject({
+      identity: 'site:VP-249-11',
+      role: 'site',
+    });
+  });
+
+  it('refuses anyone who is not logged in, not a participant, or not the site operator', async () => {
+    expect((await tokenOf(c.anonymous)).status).toBe(401);
+    const outsider = await tokenOf(c.unitAdmin);
+    expect(outsider.status).toBe(403);
+    expect((outsider.body as unknown as ErrorBody).error.code).toBe('forbidden');
+    expect((await tokenOf(c.admin)).status).toBe(403);
+    expect((await tokenOf(c.opVinhYen, { siteId: tamHop.id })).status).toBe(403);
+    expect((await tokenOf(c.opVinhYen, { siteId: 'nope' })).status).toBe(400);
+  });
+
+  it('answers 409 while the meeting is not live', async () => {
+    const later = await buildMeeting(c, dir, { state: 'scheduled' });
+    const res = await c.chair.post<ErrorBody>(`/api/meetings/${later.id}/conference/token`, {});
+    expect(res.status).toBe(409);
+    expect(res.body.error.details).toMatchObject({ current: 'scheduled' });
+  });
+});
+
+describe('conference controls', () => {
+  let chairBot: ConferenceBot;
+  let vinhYenBot: ConferenceBot;
+  let tamHopBot: ConferenceBot;
+  let observerBot: ConferenceBot;
+
+  beforeAll(async () => {
+    chairBot = await join(c.chair);
+    await chairBot.publishTone(CHAIR_HZ);
+    [vinhYenBot, tamHopBot, observerBot] = await Promise.all([
+      join(c.opVinhYen),
+      join(c.opTamHop),
+      join(c.d3),
+    ]);
+  }, 60_000);
+
+  it("every site hears the chair, and a site without the floor can't publish", async () => {
+    await Promise.all(
+      [vinhYenBot, tamHopBot].map((b) => b.waitForTone(chairBot.identity, CHAIR_HZ)),
+    );
+    await expect(tamHopBot.publishTone(TAM_HOP_HZ)).rejects.toThrow();
+    expect(chairBot.publishersOf('audio')).not.toContain(tamHopBot.identity);
+  }, 30_000);
+
+  it('granting a queued floor request lets the site speak to the chair; ending it removes the track', async () => {
+    const asked = await c.opVinhYen.post<FloorState>(`/api/meetings/${meeting.id}/floor`, {
+      siteId: vinhYen.id,
+    });
+    expect(asked.status).toBe(201);
+    const entry = must(asked.body.queue.find((e) => e.speaker.kind === 'site'));
+    const granted = await c.chair.post(`/api/meetings/${meeting.id}/floor/${entry.id}/grant`, {});
+    expect(granted.status).toBe(200);
+    await vinhYenBot.publishTone(VINH_YEN_HZ);
+    await chairBot.waitForTone(vinhYenBot.identity, VINH_YEN_HZ);
+
+    const ended = await c.chair.post(`/api/meetings/${meeting.id}/floor/${entry.id}/end`, {});
+    expect(ended.status).toBe(200);
+    await waitFor(
+      () => !chairBot.publishersOf('audio').includes(vinhYenBot.identity),
+      'the site track gone at the chair',
+    );
+    await vinhYenBot.stopTone();
+  }, 40_000);
+
+  it('lets only the chair grant the floor directly, and mutes everyone but the chair', async () => {
+    const notChair = await c.secretary.post(conf('/floor'), { identity: 'site:243' });
+    expect(notChair.status).toBe(403);
+    expect((await c.chair.post(conf('/floor'), { identity: 'bad id' })).status).toBe(400);
+    const missing = await c.chair.post<ErrorBody>(conf('/floor'), { identity: 'site:VP-999-99' });
+    expect(missing.status).toBe(409);
+
+    for (const identity of ['site:243', 'site:VP-249-11']) {
+      const res = await c.chair.post<ConferenceParticipantView>(conf('/floor'), { identity });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ identity, holdsFloor: true, canPublish: true });
+    }
+    await vinhYenBot.publishTone(VINH_YEN_HZ);
+    await tamHopBot.publishTone(TAM_HOP_HZ);
+    await chairBot.waitForTone(tamHopBot.identity, TAM_HOP_HZ);
+    await chairBot.waitForTone(vinhYenBot.identity, VINH_YEN_HZ);
+
+    const muted = await c.chair.post<ConferenceMuteResult>(conf('/mute-all'));
+    expect(muted.status).toBe(200);
+    expect(muted.body.muted).toEqual(['site:243', 'site:VP-249-11']);
+    await waitFor(
+      () =>
+        [vinhYenBot, tamHopBot].every((s) =>
+          [
+            ...(chairBot.room.remoteParticipants.get(s.identity)?.trackPublications.values() ?? []),
+          ].every((t) => t.muted),
+        ),
+      'the chair sees both sites muted',
+    );
+    expect((await c.chair.post<ConferenceMuteResult>(conf('/mute-all'))).body.muted).toEqual([]);
+
+    for (const bot of [vinhYenBot, tamHopBot]) {
+      const res = await c.chair.post<ConferenceParticipantView>(conf('/floor/end'), {
+        identity: bot.identity,
+      });
+      expect(res.body).toMatchObject({ holdsFloor: false, tracks: [] });
+      await bot.stopTone();
+    }
+    const audit = await c.chair.get<{ items: { action: string }[] }>(
+      `/api/meetings/${meeting.id}/audit?pageSize=200`,
+    );
+    const actions = audit.body.items.map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'conference.room_opened',
+        'conference.floor_granted',
+        'conference.muted_all',
+        'conference.floor_ended',
+      ]),
+    );
+  }, 60_000);
+
+  it('spotlights a participant on every screen and removes one', async () => {
+    const spot = await c.chair.post<RoomMetadata>(conf('/spotlight'), { identity: 'site:243' });
+    expect(spot.status).toBe(200);
+    expect(spot.body).toMatchObject({ meetingId: meeting.id, spotlight: 'site:243' });
+    await waitFor(
+      () => (JSON.parse(tamHopBot.room.metadata || '{}') as RoomMetadata).spotlight === 'site:243',
+      'the spotlight in the room metadata',
+    );
+    expect((await c.d1.get<RoomMetadata>(conf('/room'))).body.spotlight).toBe('site:243');
+    expect((await c.chair.post(conf('/spotlight'), { identity: null })).status).toBe(200);
+
+    expect((await c.d1.post(conf('/remove'), { identity: observerBot.identity })).status).toBe(403);
+    expect((await c.chair.post(conf('/remove'), { identity: observerBot.identity })).status).toBe(
+      204,
+    );
+    await waitFor(
+      () => !chairBot.room.remoteParticipants.has(observerBot.identity),
+      'the observer gone',
+    );
+  }, 30_000);
+
+  it('takes the roll call from the connected bots and marks a site present by phone', async () => {
+    expect((await c.d1.get(conf('/roll-call'))).status).toBe(403);
+    const first = await c.secretary.get<ConferenceRollCall>(conf('/roll-call'));
+    expect(first.status).toBe(200);
+    expect(first.body.sites.map((s) => [s.siteId, s.identity, s.status])).toEqual([
+      [vinhYen.id, 'site:243', 'connected'],
+      [tamHop.id, 'site:VP-249-11', 'connected'],
+    ]);
+    expect(first.body.counts).toMatchObject({ expected: 2, connected: 2, absent: 0 });
+
+    await tamHopBot.disconnect();
+    const gone = await waitFor(async () => {
+      const r = await c.chair.get<ConferenceRollCall>(conf('/roll-call'));
+      return r.body.sites[1]?.status === 'absent' ? r.body : null;
+    }, 'the commune absent from the roll call');
+    expect(gone.counts).toMatchObject({ connected: 1, absent: 1 });
+
+    expect((await c.d1.post(conf(`/roll-call/${tamHop.id}/present-by-phone`))).status).toBe(403);
+    const marked = await c.secretary.post<Attendance>(
+      conf(`/roll-call/${tamHop.id}/present-by-phone`),
+    );
+    expect(marked.status).toBe(200);
+    expect(marked.body.sites.find((s) => s.subject.id === tamHop.id)).toMatchObject({
+      status: 'present_remote',
+    });
+    const after = await c.chair.get<ConferenceRollCall>(conf('/roll-call'));
+    expect(after.body.sites[1]).toMatchObject({ status: 'present_by_phone', byPhone: true });
+    expect(after.body.counts).toMatchObject({ connected: 1, presentByPhone: 1, absent: 0 });
+  }, 30_000);
+
+  it('answers 501 for video recording without LiveKit Egress', async () => {
+    expect((await c.d1.post(conf('/egress'))).status).toBe(403);
+    const res = await c.chair.post<ErrorBody>(conf('/egress'));
+    expect(res.status).toBe(501);
+    expect(res.body.error.code).toBe('not_configured');
+    expect(res.body.error.message).toMatch(/Egress/);
+  });
+
+  it('closes the room when the meeting ends', async () => {
+    const end = await c.secretary.post(`/api/meetings/${meeting.id}/transitions`, { to: 'ended' });
+    expect(end.status).toBe(200);
+    await waitFor(() => !chairBot.room.isConnected, 'the chair disconnected');
+    expect((await tokenOf(c.chair)).status).toBe(409);
+    expect((await c.chair.post(conf('/mute-all'))).status).toBe(409);
+  }, 30_000);
+});
