@@ -27,7 +27,7 @@ beforeAll(async () => {
   app = await startTestApp();
   c = await demoClients(app.url);
   dir = await directory(c.admin);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   for (const client of clients) client.destroy();
   await app.stop();
@@ -313,7 +313,7 @@ describe('approval', () => {
     } finally {
       warn.mockRestore();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a published version cannot be edited through the collab server or the API; a correction is a new version', async () => {
     const run = await runMeeting(c, dir);
@@ -389,5 +389,5 @@ describe('approval', () => {
     );
     expect(state.minutes.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(state.minutes.status).toBe('published');
-  }, 90_000);
+  }, 120_000);
 });
