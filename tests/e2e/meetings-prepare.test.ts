@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agenda } from '../../server/contracts/agenda';
 import type { Draft } from '../../server/contracts/collab';
 import type { MeetingDocument } from '../../server/contracts/documents';
+import { seriousViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
 import { exeBytes, pdfOfSize } from '../support/document-fixtures';
@@ -138,6 +139,21 @@ describe('meeting preparation: co-edited agenda and drafts, documents', () => {
       await expect
         .poll(() => agendaTitles(b.page))
         .toEqual(['Khai mạc', 'Báo cáo tình hình', 'Bế mạc']);
+
+      // a delegate follows the same agenda read-only, and the page passes an axe scan
+      const d = await loggedInPage(browser, app.url, 'daibieu1');
+      try {
+        await d.page.goto(`${app.url}/meetings/${meeting.id}/prepare`);
+        await d.page.locator('[data-testid="agenda-status"] [data-status="read-only"]').waitFor();
+        await expect
+          .poll(() => agendaTitles(d.page))
+          .toEqual(['Khai mạc', 'Báo cáo tình hình', 'Bế mạc']);
+        expect(await d.page.getByTestId('agenda-add').count()).toBe(0);
+        expect(await d.page.getByTestId('agenda-handle').count()).toBe(0);
+      } finally {
+        await d.close();
+      }
+      expect(await seriousViolations(a.page)).toEqual([]);
 
       // the server materializes the co-edited agenda into the record
       await waitFor(async () => {
