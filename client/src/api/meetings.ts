@@ -55,7 +55,8 @@ export const documentsApi = {
 
 /** Draft resolutions: each is a co-edited document `meeting/<id>/draft/<draftId>`. */
 export const draftsApi = {
-  list: (meetingId: string) => http.get<Draft[]>(`/api/meetings/${meetingId}/drafts`),
+  list: async (meetingId: string) =>
+    (await http.get<{ items: Draft[] }>(`/api/meetings/${meetingId}/drafts`)).items,
   create: (meetingId: string, title: string) =>
     http.post<Draft>(`/api/meetings/${meetingId}/drafts`, { title }),
   rename: (meetingId: string, draftId: string, title: string) =>
