@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Meeting } from '../../server/contracts/meetings';
 import type { Page as ApiPage } from '../../server/contracts/common';
@@ -9,6 +10,16 @@ import type { DemoClients, Directory } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { TestApp } from '../support/stack';
 import { loggedInPage } from './meetings-ui';
+
+/**
+ * Picks an option of the open select by its text. The popper of a growing multi-select keeps
+ * repositioning, so the click is dispatched to the option rather than aimed at a point.
+ */
+async function pickOption(page: Page, text: string): Promise<void> {
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  await option.waitFor();
+  await option.dispatchEvent('click');
+}
 
 describe('meetings list, calendar and create flow', () => {
   let app: TestApp;
@@ -101,11 +112,12 @@ describe('meetings list, calendar and create flow', () => {
       await page.getByTestId('meeting-place').fill('Phòng họp số 1');
       await page.getByTestId('meeting-chair').click();
       await page.keyboard.type('le minh');
-      await page.getByRole('option', { name: /Lê Minh Quân/ }).click();
+      await pickOption(page, 'Lê Minh Quân');
       await page.getByTestId('meeting-participants').click();
       await page.keyboard.type('nguyen van an');
-      await page.getByRole('option', { name: /Nguyễn Văn An/ }).click();
-      await page.keyboard.press('Escape');
+      await pickOption(page, 'Nguyễn Văn An');
+      // close the people list without Escape, which would also close the dialog
+      await page.getByTestId('meeting-title').click();
       await page.getByTestId('meeting-save').click();
 
       await page.waitForURL(/\/meetings\/[0-9a-f]{24}$/);
@@ -125,7 +137,7 @@ describe('meetings list, calendar and create flow', () => {
 
       // sites: all communes of district 249 (Tam Dương) in one action
       const picker = page.getByTestId('site-picker');
-      await picker.getByRole('radio', { name: 'Tất cả đơn vị cấp dưới' }).check({ force: true });
+      await picker.getByText('Tất cả đơn vị cấp dưới').click();
       await picker.getByRole('combobox', { name: 'Thuộc' }).click();
       await page.keyboard.type('Tam Dương');
       await page.locator('.el-tree-node__content', { hasText: 'Tam Dương' }).first().click();
