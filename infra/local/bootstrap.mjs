@@ -66,6 +66,16 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     if (child.exitCode === null) child.kill(signal);
   });
 }
+// npm does not pass a SIGTERM sent to it on to this process (the shell between us exits and we
+// are re-parented). When our parent goes away, stop the command as if we had been signalled.
+const parentPid = process.ppid;
+const parentWatch = setInterval(() => {
+  if (process.ppid !== parentPid && child.exitCode === null) {
+    clearInterval(parentWatch);
+    child.kill('SIGTERM');
+  }
+}, 500);
+parentWatch.unref();
 child.on('exit', (code, signal) => {
   process.exit(code ?? (signal ? 128 : 1));
 });
