@@ -12,11 +12,20 @@ import type { TestApp } from '../support/stack';
 import { loggedInPage } from './meetings-ui';
 
 /**
- * Picks an option of the open select by its text. The popper of a growing multi-select keeps
- * repositioning, so the click is dispatched to the option rather than aimed at a point.
+ * Picks an option of the select marked `testid` by its text. The options are looked up in
+ * that select's own list (the combobox's aria-controls), never in another select's list that
+ * may still be fading out. The popper of a growing multi-select keeps repositioning, so the
+ * click is dispatched to the option rather than aimed at a point.
  */
-async function pickOption(page: Page, text: string): Promise<void> {
-  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+async function pickOption(page: Page, testid: string, text: string): Promise<void> {
+  const listId = await page
+    .getByTestId(testid)
+    .getByRole('combobox')
+    .getAttribute('aria-controls');
+  if (!listId) throw new Error(`select ${testid} names no option list`);
+  const option = page
+    .locator(`[id="${listId}"] .el-select-dropdown__item`, { hasText: text })
+    .first();
   await option.waitFor();
   await option.dispatchEvent('click');
 }
@@ -67,10 +76,12 @@ describe('meetings list, calendar and create flow', () => {
       await table.getByText('Phiên chất vấn chuyên đề y tế').waitFor();
 
       // status filter, with the keyboard: open the select, pick "Đã lên lịch"
-      await page.getByRole('combobox', { name: 'Trạng thái' }).focus();
+      const status = page.getByRole('combobox', { name: 'Trạng thái' });
+      await status.focus();
       await page.keyboard.press('Enter');
-      await page.getByRole('option', { name: 'Đã lên lịch' }).waitFor();
-      const hovered = page.locator('.el-select-dropdown__item.is-hovering');
+      const statusList = page.locator(`[id="${await status.getAttribute('aria-controls')}"]`);
+      await statusList.getByRole('option', { name: 'Đã lên lịch' }).waitFor();
+      const hovered = statusList.locator('.el-select-dropdown__item.is-hovering');
       const hoveredText = async () =>
         (await hovered.count()) ? await hovered.first().textContent() : '';
       for (let i = 0; i < 6 && (await hoveredText()) !== 'Đã lên lịch'; i++)
@@ -112,10 +123,10 @@ describe('meetings list, calendar and create flow', () => {
       await page.getByTestId('meeting-place').fill('Phòng họp số 1');
       await page.getByTestId('meeting-chair').click();
       await page.keyboard.type('le minh');
-      await pickOption(page, 'Lê Minh Quân');
+      await pickOption(page, 'meeting-chair', 'Lê Minh Quân');
       await page.getByTestId('meeting-participants').click();
       await page.keyboard.type('nguyen van an');
-      await pickOption(page, 'Nguyễn Văn An');
+      await pickOption(page, 'meeting-participants', 'Nguyễn Văn An');
       // close the people list without Escape, which would also close the dialog
       await page.getByTestId('meeting-title').click();
       await page.getByTestId('meeting-save').click();

@@ -18,6 +18,16 @@ export interface AxeViolation {
  * violations, each with the selectors of the offending nodes.
  */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // Colours measured mid-transition (a radio button just switched on) are neither the old nor
+  // the new ones: let running transitions and animations settle before checking contrast.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   // Evaluated through the DevTools protocol: the app's CSP (rightly) refuses inline scripts.
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
