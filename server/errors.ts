@@ -76,8 +76,33 @@ function isBodyParserError(err: unknown): err is BodyParserError {
   );
 }
 
+/**
+ * Whether the database refused a write because another held its lock too long: FerretDB on
+ * SQLite answers `database is locked (5) (SQLITE_BUSY)` once its busy timeout runs out. The
+ * write was rolled back; the same request may succeed a moment later.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const message = (err as { message?: unknown }).message;
+  return (
+    typeof message === 'string' &&
+    (message.includes('SQLITE_BUSY') || message.includes('database is locked'))
+  );
+}
+
+const BUSY_RETRY_AFTER_SECONDS = 2;
+
 function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
+  if (isDatabaseBusy(err)) {
+    return appError(
+      'service_unavailable',
+      503,
+      `The database is too busy to answer right now. Try again in ${BUSY_RETRY_AFTER_SECONDS} seconds.`,
+      { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS },
+      { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+    );
+  }
   if (err instanceof z.ZodError) return validationError(fieldIssues(err));
   if (err instanceof mongoose.Error.CastError) {
     return validationError([{ path: err.path, message: `invalid value for ${err.kind}` }]);
@@ -147,6 +172,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
       `Something went wrong on the server. Try again; if it persists, give the administrator this request id: ${requestId ?? 'unknown'}.`,
     );
   if (!known) (req as Loggable).log?.error({ err }, 'unhandled error');
+  else if (isDatabaseBusy(err))
+    (req as Loggable).log?.error({ err }, 'database busy: answered 503');
   if (error.headers) res.set(error.headers);
   const body: ApiErrorBody = {
     error: {

@@ -100,7 +100,10 @@ export class Supervisor {
       bin,
       [
         '--handler=sqlite',
-        `--sqlite-url=file:${dbDir}/`,
+        // A writer waits up to 30 s for SQLite's single write lock (FerretDB's default is
+        // 10 s) before the write fails with SQLITE_BUSY: under a burst of votes the queue of
+        // writers can be longer than 10 s on a 2-core machine.
+        `--sqlite-url=file:${dbDir}/?_pragma=busy_timeout(30000)`,
         `--listen-addr=127.0.0.1:${port}`,
         `--debug-addr=127.0.0.1:${debugPort}`,
         `--state-dir=${stateDir}`,

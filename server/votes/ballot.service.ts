@@ -43,7 +43,14 @@ async function castSecret(
   }
   const id = randomBallotId();
   // SECURITY: no voter, no time, no sequential id: nothing on the ballot points at its voter.
-  await BallotModel.create({ _id: id, key: id, pollId: poll._id, choice });
+  try {
+    await BallotModel.create({ _id: id, key: id, pollId: poll._id, choice });
+  } catch (err) {
+    // The voter is marked but the ballot was not stored (e.g. the database was busy): unmark,
+    // so that the voter can cast again instead of being locked out with no ballot counted.
+    await PollVoterModel.deleteOne({ pollId: poll._id, voterId });
+    throw err;
+  }
   if (!(await stillOpen(poll._id))) {
     await BallotModel.deleteOne({ _id: id });
     await PollVoterModel.deleteOne({ pollId: poll._id, voterId });
