@@ -57,3 +57,27 @@ export async function pingMongo(timeoutMs = 2000): Promise<void> {
     }),
   ]);
 }
+
+let scanning: { db: object; answer: Promise<boolean> } | undefined;
+
+/**
+ * Whether the connected server evaluates every query by reading the whole collection, as
+ * FerretDB v1 does for any filter but a lone `_id` (it uses no other index). Asked once per
+ * connection (`buildInfo` names FerretDB's version); false for MongoDB.
+ */
+export function scansEveryQuery(): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db) return Promise.resolve(false);
+  if (scanning?.db !== db) {
+    const answer = db
+      .admin()
+      .command({ buildInfo: 1 })
+      .then((info) => typeof info.ferretdbVersion === 'string');
+    // A failed answer is asked again next time rather than remembered.
+    answer.catch(() => {
+      if (scanning?.answer === answer) scanning = undefined;
+    });
+    scanning = { db, answer };
+  }
+  return scanning.answer;
+}

@@ -14,6 +14,7 @@ import type {
   TransitionInput,
   UpdateMeetingInput,
 } from '../contracts/meetings';
+import { scansEveryQuery } from '../db';
 import { appError, forbidden } from '../errors';
 import { liveService } from '../live/live.service';
 import { searchKey, searchPattern } from '../text-search';
@@ -48,8 +49,23 @@ export function quorumOf(m: Pick<MeetingLean, 'quorum'>): QuorumRule {
     : DEFAULT_QUORUM_RULE;
 }
 
+/** Newest first; the id breaks ties so that pages never overlap. */
+const LIST_ORDER = { startsAt: -1, _id: -1 } as const;
+
+/** Fields a list does not show, left in the database (the member list can be long). */
+const LIST_PROJECTION = {
+  memberIds: 0,
+  siteOperators: 0,
+  hostUnitPath: 0,
+  doneItemIds: 0,
+  searchText: 0,
+} as const;
+
+/** What a list reads of a meeting. */
+type ListedMeeting = Omit<MeetingLean, keyof typeof LIST_PROJECTION>;
+
 /** The API shape of a meeting. */
-export function toMeetingDto(m: MeetingLean): Meeting {
+export function toMeetingDto(m: ListedMeeting): Meeting {
   return {
     id: m._id.toHexString(),
     title: m.title,
@@ -74,7 +90,7 @@ export function toMeetingDto(m: MeetingLean): Meeting {
   };
 }
 
-function present(meetings: MeetingLean[]): Meeting[] {
+function present(meetings: ListedMeeting[]): Meeting[] {
   return meetings.map(toMeetingDto);
 }
 
@@ -206,14 +222,27 @@ export const meetingService = {
     if (query.to) and.push({ startsAt: { $lte: new Date(query.to) } });
     if (query.q) and.push({ searchText: { $regex: searchPattern(query.q) } });
     const filter: QueryFilter<MeetingRecord> = and.length ? { $and: and } : {};
-    const [rows, total] = await Promise.all([
-      MeetingModel.find(filter)
-        .sort({ startsAt: -1, _id: -1 })
-        .skip((query.page - 1) * query.pageSize)
-        .limit(query.pageSize)
-        .lean(),
-      MeetingModel.countDocuments(filter),
-    ]);
+    const skip = (query.page - 1) * query.pageSize;
+    let rows: ListedMeeting[];
+    let total: number;
+    if (await scansEveryQuery()) {
+      // FerretDB decodes the whole collection for each query: one query gives both the page
+      // and the total, instead of paying that scan twice (measured: 13 ms instead of 29 ms
+      // for 108 meetings, docs/records.md).
+      const all = await MeetingModel.find(filter, LIST_PROJECTION).sort(LIST_ORDER).lean();
+      rows = all.slice(skip, skip + query.pageSize);
+      total = all.length;
+    } else {
+      // MongoDB: the page and the count are two indexed queries.
+      [rows, total] = await Promise.all([
+        MeetingModel.find(filter, LIST_PROJECTION)
+          .sort(LIST_ORDER)
+          .skip(skip)
+          .limit(query.pageSize)
+          .lean(),
+        MeetingModel.countDocuments(filter),
+      ]);
+    }
     return {
       items: present(rows),
       total,
