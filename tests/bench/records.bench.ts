@@ -17,6 +17,8 @@ import { percentile, writeBenchSection } from './report';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLIENTS = 200;
 const ROUNDS = 10;
+/** Requests of the one-client-at-a-time rows. */
+const SOLO_ROUNDS = 200;
 const PASSWORD = 'Bench-ballot-2026';
 const APP_LOG = join(ROOT, 'tests', '.tmp', 'bench-records-app.log');
 
@@ -279,6 +281,12 @@ async function main(): Promise<void> {
         }),
       201,
     );
+    // The same requests from one client at a time: the cost of the code path with no queue.
+    console.log('one client at a time ...');
+    const alone = clients.slice(0, 1);
+    const listingAlone = await closedLoop(alone, SOLO_ROUNDS, list, 200);
+    const castingAlone = await closedLoop(alone, SOLO_ROUNDS, castNamed, 201);
+
     const closed = await call(
       url,
       'POST',
@@ -287,17 +295,19 @@ async function main(): Promise<void> {
     );
 
     const body = [
-      `${CLIENTS} concurrent clients (each its own account and token), each sending ${ROUNDS} requests back to back after one warm-up round. The app ran as its own process with its embedded FerretDB (SQLite) and livekit-server, NODE_ENV=production, LOG_LEVEL=warn; the load generator in another process on the same machine. ${total} meetings in the database. 1-minute load average when measuring started: ${load.toFixed(1)} (the machine is shared with other developers' test runs).`,
+      `${CLIENTS} concurrent clients (each its own account and token), each sending ${ROUNDS} requests back to back after one warm-up round; the last two rows are one client sending ${SOLO_ROUNDS} requests back to back. The app ran as its own process with its embedded FerretDB (SQLite) and livekit-server, NODE_ENV=production, LOG_LEVEL=warn; the load generator in another process on the same machine. ${total} meetings in the database. 1-minute load average when measuring started: ${load.toFixed(1)} (the machine is shared with other developers' test runs).`,
       '',
       '| request | n | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | req/s | errors |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       row('GET /api/meetings (page of 20)', listing),
       row('POST …/ballots (named poll, recast allowed)', casting),
       row('POST …/ballots, 200 at once (secret poll)', burst),
+      row('GET /api/meetings, one client at a time', listingAlone),
+      row('POST …/ballots (named poll), one client at a time', castingAlone),
       '',
       `The secret poll closed with ${(closed.body as { results: { ballots: number } }).results.ballots} ballots for ${CLIENTS} voters.`,
       '',
-      'Target: p99 < 50 ms. With 200 requests always in flight, latency is the queue in front of the database: by Little’s law p50 ≈ 200 / throughput. FerretDB uses no index but `_id`: a listing decodes the whole meetings collection once (one query gives the page and the total; about 13 ms of FerretDB time for 108 meetings), and the two cores are shared by FerretDB, the app and this load generator. A cast is three lookups by `_id` (the poll, the ballot insert under its unique key, the poll again), and every write waits for SQLite’s single write lock, so writes are served one at a time. Throughput, not the code path, sets these figures; see docs/records.md for what moves them (MongoDB with its indexes, more cores, several API processes).',
+      'Target: p99 < 50 ms. With 200 requests always in flight, latency is the queue in front of the database: by Little’s law p50 ≈ 200 / throughput. FerretDB uses no index but `_id`: a listing decodes the whole meetings collection once (one query gives the page and the total; about 13 ms of FerretDB time for 108 meetings), and the two cores are shared by FerretDB, the app and this load generator. A cast is three lookups by `_id` (the poll, the ballot insert under its unique key, the poll again), and every write waits for SQLite’s single write lock, so writes are served one at a time. Throughput, not the code path, sets these figures (the one-client rows show the code path alone); see docs/records.md for what moves them (MongoDB with its indexes, more cores, several API processes).',
     ].join('\n');
     console.log(body);
     if (listing.errors + casting.errors + burst.errors > 0)
