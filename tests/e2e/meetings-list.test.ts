@@ -18,10 +18,7 @@ import { loggedInPage } from './meetings-ui';
  * click is dispatched to the option rather than aimed at a point.
  */
 async function pickOption(page: Page, testid: string, text: string): Promise<void> {
-  const listId = await page
-    .getByTestId(testid)
-    .getByRole('combobox')
-    .getAttribute('aria-controls');
+  const listId = await page.getByTestId(testid).getByRole('combobox').getAttribute('aria-controls');
   if (!listId) throw new Error(`select ${testid} names no option list`);
   const option = page
     .locator(`[id="${listId}"] .el-select-dropdown__item`, { hasText: text })
