@@ -5,7 +5,7 @@
 // (package-lock.json changed), then hands over to infra/local/cli.ts through tsx.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +27,22 @@ function ensureNodeModules() {
   const stamp = join(root, 'node_modules', '.dienhong-lock.sha256');
   const wanted = lockHash();
   const have = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
-  if (have === wanted && existsSync(join(root, 'node_modules', '.bin', 'tsx'))) return;
+  const hasTsx = existsSync(join(root, 'node_modules', '.bin', 'tsx'));
+  if (have === wanted && hasTsx) return;
+  // Installed by hand or by CI (`npm ci`) after the lock file last changed: npm's own record
+  // of the tree (node_modules/.package-lock.json) is newer than the lock file. No second install.
+  const npmRecord = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (
+    !have &&
+    hasTsx &&
+    existsSync(npmRecord) &&
+    existsSync(lock) &&
+    statSync(npmRecord).mtimeMs >= statSync(lock).mtimeMs
+  ) {
+    writeFileSync(stamp, wanted + '\n');
+    return;
+  }
   const args = existsSync(join(root, 'package-lock.json')) ? ['ci'] : ['install'];
   console.log(`[setup] installing npm dependencies (npm ${args.join(' ')}) ...`);
   const started = Date.now();
