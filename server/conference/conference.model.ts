@@ -57,3 +57,19 @@ export type RecordingRecord = InferSchemaType<typeof recordingSchema>;
 export type RecordingLean = RecordingRecord & { _id: Types.ObjectId };
 /** Audio recordings of meetings (files in the GridFS bucket `recording_files`). */
 export const RecordingModel = mongoose.model('ConferenceRecording', recordingSchema);
+
+const closureSchema = new Schema(
+  {
+    /** The meeting id: looked up by `_id` alone (a direct lookup on FerretDB). */
+    _id: { type: String, required: true },
+    endedAt: { type: Date, required: true },
+    endedBy: { type: Schema.Types.ObjectId, required: true },
+  },
+  { collection: 'conference_closures', versionKey: false },
+);
+
+/**
+ * A conference the chair ended while its meeting goes on: no token is issued and the room is
+ * not opened again until the chair reopens it (which removes the closure).
+ */
+export const ConferenceClosureModel = mongoose.model('ConferenceClosure', closureSchema);

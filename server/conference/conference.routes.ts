@@ -11,6 +11,7 @@ import {
   conferenceRollCallSchema,
   conferenceRoomMetadataSchema,
   conferenceSpotlightSchema,
+  conferenceStatusSchema,
   conferenceTargetSchema,
   conferenceTokenRequestSchema,
   conferenceTokenSchema,
@@ -54,6 +55,40 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     response: conferenceRoomMetadataSchema,
     errors: [403, 404, 409, 503],
     handler: ({ user, params }) => service.room(user, params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: `${base}/status`,
+    summary: 'Whether the chair ended the video conference while the meeting goes on',
+    tags: TAGS,
+    params: idParams,
+    response: conferenceStatusSchema,
+    errors: [403, 404],
+    handler: ({ user, params }) => service.status(user, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/end`,
+    summary:
+      'End the video conference while the meeting goes on: saves the recording, disconnects everyone, issues no token until reopened (chair)',
+    tags: TAGS,
+    params: idParams,
+    response: conferenceStatusSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params }) => service.endConference(user, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/reopen`,
+    summary: 'Open an ended video conference again (chair)',
+    tags: TAGS,
+    params: idParams,
+    response: conferenceStatusSchema,
+    errors: [403, 404, 409, 503],
+    handler: ({ user, params }) => service.reopenConference(user, params.id),
   });
 
   api.route({

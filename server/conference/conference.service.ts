@@ -27,6 +27,7 @@ import type {
   ConferenceParticipantView,
   ConferenceRecording,
   ConferenceRollCall,
+  ConferenceStatus,
   ConferenceTokenInfo,
   ConferenceTokenRequest,
   RecordingStatus,
@@ -50,7 +51,12 @@ import type { FloorHooks } from '../speakers/floor-hooks';
 import { FloorEntryModel } from '../speakers/floor-entry.model';
 import { conferenceSite, conferenceSitesOf } from './conference-sites';
 import type { ConferenceSite } from './conference-sites';
-import { PhoneMarkModel, RecordingModel, WebhookEventModel } from './conference.model';
+import {
+  ConferenceClosureModel,
+  PhoneMarkModel,
+  RecordingModel,
+  WebhookEventModel,
+} from './conference.model';
 import type { RecordingLean } from './conference.model';
 import { isMediaFailure, mediaCall } from './media-error-map';
 
@@ -72,6 +78,15 @@ function requireLive(access: MeetingAccess): void {
       reason: 'not_live',
     });
   }
+}
+
+function conferenceEnded(endedAt: Date): Error {
+  return appError(
+    'conference_ended',
+    409,
+    'The chair ended the video conference of this meeting; only the chair can open it again.',
+    { reason: 'conference_ended', endedAt: endedAt.toISOString() },
+  );
 }
 
 function isDuplicateKey(err: unknown): boolean {
@@ -183,6 +198,7 @@ export class ConferenceService {
       currentItemId: 1,
     }).lean();
     if (meeting?.state !== 'live') return;
+    if (await this.endedAt(meetingId)) return;
     const currentItem = await this.currentItemOf(
       meetingId,
       meeting.currentItemId?.toHexString() ?? null,
@@ -242,6 +258,8 @@ export class ConferenceService {
    * restart, or a meeting that went live elsewhere), and once more when LiveKit lost it.
    */
   private async withRoom<T>(meetingId: string, fn: () => Promise<T>): Promise<T> {
+    const endedAt = await this.endedAt(meetingId);
+    if (endedAt) throw conferenceEnded(endedAt);
     if (!this.opened.has(meetingId)) {
       await mediaCall(() => this.enqueue(meetingId, () => this.openRoom(meetingId)));
     }
@@ -256,6 +274,51 @@ export class ConferenceService {
       await mediaCall(() => this.enqueue(meetingId, () => this.openRoom(meetingId)));
       return mediaCall(fn);
     }
+  }
+
+  /** When the chair ended the meeting's conference (null while it may run). */
+  private async endedAt(meetingId: string): Promise<Date | null> {
+    const closure = await ConferenceClosureModel.findById(meetingId, { endedAt: 1 }).lean();
+    return closure?.endedAt ?? null;
+  }
+
+  /** Whether the chair ended the conference. @throws AppError 403/404. */
+  async status(user: AuthUser, meetingId: string): Promise<ConferenceStatus> {
+    const access = await requireAccess(user, meetingId);
+    if (!takesPart(access)) throw forbidden('You do not take part in this meeting.');
+    const endedAt = await this.endedAt(meetingId);
+    return { ended: endedAt !== null, endedAt: endedAt?.toISOString() ?? null };
+  }
+
+  /**
+   * Ends the video conference while the meeting goes on (e.g. the bridge part is over and the
+   * hall continues): the recording is saved, everyone is disconnected, and no token is issued
+   * until the chair reopens it. Ending an ended conference changes nothing.
+   * @throws AppError 403/404, 409 (meeting not live).
+   */
+  async endConference(user: AuthUser, meetingId: string): Promise<ConferenceStatus> {
+    await this.chairOf(user, meetingId);
+    const endedAt = new Date();
+    try {
+      await ConferenceClosureModel.create({ _id: meetingId, endedAt, endedBy: user.id });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return this.status(user, meetingId);
+    }
+    await mediaCall(() => this.enqueue(meetingId, () => this.closeRoom(meetingId)));
+    await this.audit(user, meetingId, 'conference.ended', null);
+    return { ended: true, endedAt: endedAt.toISOString() };
+  }
+
+  /** Opens an ended conference again. @throws AppError 403/404, 409 (meeting not live), 503. */
+  async reopenConference(user: AuthUser, meetingId: string): Promise<ConferenceStatus> {
+    await this.chairOf(user, meetingId);
+    const removed = await ConferenceClosureModel.deleteOne({ _id: meetingId });
+    if (removed.deletedCount > 0) {
+      await mediaCall(() => this.enqueue(meetingId, () => this.openRoom(meetingId)));
+      await this.audit(user, meetingId, 'conference.reopened', null);
+    }
+    return { ended: false, endedAt: null };
   }
 
   /** Stops recordings and monitors of this process (rooms stay open for other nodes). */

@@ -124,6 +124,14 @@ export const recordingStatusSchema = z.object({
 /** Whether the conference audio is being recorded. */
 export type RecordingStatus = z.infer<typeof recordingStatusSchema>;
 
+/** Whether the chair ended the video conference while the meeting goes on. */
+export const conferenceStatusSchema = z.object({
+  ended: z.boolean(),
+  endedAt: isoDateTimeSchema.nullable(),
+});
+/** Whether the chair ended the video conference while the meeting goes on. */
+export type ConferenceStatus = z.infer<typeof conferenceStatusSchema>;
+
 /** A finished audio recording of a meeting (a WAV file in GridFS). */
 export const conferenceRecordingSchema = z.object({
   id: objectIdSchema,

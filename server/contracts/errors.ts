@@ -20,6 +20,7 @@ export const errorCodes = [
   'account_disabled',
   'service_unavailable',
   'not_configured',
+  'conference_ended',
   'internal',
 ] as const;
 

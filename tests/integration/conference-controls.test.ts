@@ -5,6 +5,7 @@ import type {
   ConferenceMuteResult,
   ConferenceParticipantView,
   ConferenceRollCall,
+  ConferenceStatus,
   ConferenceTokenInfo,
 } from '../../server/contracts/conference';
 import type { RoomMetadata } from '../../media/contracts/conference-room';
@@ -139,6 +140,9 @@ describe('conference tokens', () => {
         '/api/meetings/{id}/conference/recording/start',
         '/api/meetings/{id}/conference/recording/stop',
         '/api/meetings/{id}/conference/egress',
+        '/api/meetings/{id}/conference/status',
+        '/api/meetings/{id}/conference/end',
+        '/api/meetings/{id}/conference/reopen',
       ]),
     );
   });
@@ -313,4 +317,108 @@ describe('conference controls', () => {
     expect((await tokenOf(c.chair)).status).toBe(409);
     expect((await c.chair.post(conf('/mute-all'))).status).toBe(409);
   }, 30_000);
+});
+
+describe('muting one site, and ending the conference while the meeting goes on', () => {
+  let other: Meeting;
+  let site: Site;
+  const on = (path: string): string => `/api/meetings/${other.id}/conference${path}`;
+  const tokenFor = (client: ApiClient) => client.post<ConferenceTokenInfo>(on('/token'), {});
+  async function joinOther(client: ApiClient): Promise<ConferenceBot> {
+    const res = await tokenFor(client);
+    expect(res.status).toBe(200);
+    const bot = await ConferenceBot.join({ url: res.body.url, token: res.body.token });
+    bots.push(bot);
+    return bot;
+  }
+
+  beforeAll(async () => {
+    other = await buildMeeting(c, dir, { state: 'scheduled', delegates: ['daibieu1'] });
+    const invited = await c.secretary.post(`/api/meetings/${other.id}/invitations`, {
+      kind: 'unit',
+      unitId: dir.unitId('243'),
+      operatorId: dir.userId('diemcau.vinhyen'),
+    });
+    expect(invited.status).toBe(200);
+    const live = await c.secretary.post(`/api/meetings/${other.id}/transitions`, { to: 'live' });
+    expect(live.status).toBe(200);
+    const sites = (await c.secretary.get<Site[]>(`/api/meetings/${other.id}/sites`)).body;
+    site = must(sites.find((s) => s.unitId === dir.unitId('243')));
+  }, 60_000);
+
+  it("mutes one site's microphone and no one else's", async () => {
+    const chairBot = await joinOther(c.chair);
+    await chairBot.publishTone(CHAIR_HZ);
+    const siteBot = await joinOther(c.opVinhYen);
+    const granted = await c.chair.post(on('/floor'), { identity: siteBot.identity });
+    expect(granted.status).toBe(200);
+    await siteBot.publishTone(VINH_YEN_HZ);
+    await chairBot.waitForTone(siteBot.identity, VINH_YEN_HZ);
+
+    expect((await c.d1.post(on('/mute'), { identity: siteBot.identity })).status).toBe(403);
+    const muted = await c.chair.post<ConferenceMuteResult>(on('/mute'), {
+      identity: siteBot.identity,
+    });
+    expect(muted.status).toBe(200);
+    expect(muted.body.muted).toEqual([siteBot.identity]);
+    expect(muted.body.trackSids).toHaveLength(1);
+    await waitFor(
+      () =>
+        [
+          ...(chairBot.room.remoteParticipants.get(siteBot.identity)?.trackPublications.values() ??
+            []),
+        ].every((t) => t.muted),
+      "the chair sees the site's microphone muted",
+    );
+    // The chair's own microphone is untouched: the site still hears it.
+    await siteBot.waitForTone(chairBot.identity, CHAIR_HZ);
+    await siteBot.stopTone();
+  }, 60_000);
+
+  it('ends the conference: everyone leaves, no token until the chair reopens it', async () => {
+    const siteBot = await joinOther(c.opVinhYen);
+    expect((await c.anonymous.get(on('/status'))).status).toBe(401);
+    expect((await c.d1.get<ConferenceStatus>(on('/status'))).body).toEqual({
+      ended: false,
+      endedAt: null,
+    });
+    expect((await c.d1.post(on('/end'))).status).toBe(403);
+
+    const ended = await c.chair.post<ConferenceStatus>(on('/end'));
+    expect(ended.status).toBe(200);
+    expect(ended.body.ended).toBe(true);
+    await waitFor(() => !siteBot.room.isConnected, 'the site disconnected');
+    const again = await c.chair.post<ConferenceStatus>(on('/end'));
+    expect(again.body).toEqual(ended.body);
+
+    for (const client of [c.chair, c.opVinhYen, c.d1]) {
+      const refused = await tokenFor(client);
+      expect(refused.status).toBe(409);
+      expect((refused.body as unknown as ErrorBody).error.code).toBe('conference_ended');
+    }
+    expect((await c.chair.post(on('/mute-all'))).status).toBe(409);
+    expect((await c.chair.get(on('/roll-call'))).status).toBe(409);
+    // The meeting itself goes on.
+    expect((await c.chair.get<Meeting>(`/api/meetings/${other.id}`)).body.state).toBe('live');
+
+    expect((await c.d1.post(on('/reopen'))).status).toBe(403);
+    const reopened = await c.chair.post<ConferenceStatus>(on('/reopen'));
+    expect(reopened.body).toEqual({ ended: false, endedAt: null });
+    const back = await joinOther(c.opVinhYen);
+    expect(back.room.isConnected).toBe(true);
+    await waitFor(async () => {
+      const roll = await c.chair.get<ConferenceRollCall>(on('/roll-call'));
+      return (
+        roll.status === 200 &&
+        roll.body.sites.find((s) => s.siteId === site.id)?.status === 'connected'
+      );
+    }, 'the site connected again in the roll call');
+
+    const audit = await c.chair.get<{ items: { action: string }[] }>(
+      `/api/meetings/${other.id}/audit?pageSize=200`,
+    );
+    expect(audit.body.items.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['conference.ended', 'conference.room_closed', 'conference.reopened']),
+    );
+  }, 60_000);
 });

@@ -134,6 +134,8 @@ const en: typeof vi = {
     account_disabled: 'This account is deactivated. Contact your unit administrator.',
     service_unavailable: 'The service is temporarily unavailable. Please try again later.',
     not_configured: 'This feature is not configured on the server.',
+    conference_ended:
+      'The chair ended the video conference of this meeting. The chair can open it again.',
     internal:
       'The server ran into a problem. Try again; if it persists, give the administrator the request id.',
   },

@@ -132,6 +132,8 @@ const vi = {
     account_disabled: 'Tài khoản đã bị khóa. Liên hệ quản trị đơn vị.',
     service_unavailable: 'Dịch vụ tạm thời gián đoạn. Vui lòng thử lại sau.',
     not_configured: 'Chức năng này chưa được cấu hình trên máy chủ.',
+    conference_ended:
+      'Chủ tọa đã kết thúc hội nghị truyền hình của cuộc họp này. Chủ tọa có thể mở lại.',
     internal: 'Máy chủ gặp sự cố. Vui lòng thử lại; nếu vẫn lỗi, gửi mã yêu cầu cho quản trị viên.',
   },
   notFound: {

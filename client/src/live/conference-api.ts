@@ -1,5 +1,6 @@
 import type {
   ConferenceRollCall,
+  ConferenceStatus,
   ConferenceTokenInfo,
   RecordingStatus,
 } from '../../../server/contracts/conference';
@@ -33,4 +34,7 @@ export const conferenceApi = {
   recording: (id: string) => http.get<RecordingStatus>(`${base(id)}/recording`),
   startRecording: (id: string) => http.post(`${base(id)}/recording/start`),
   stopRecording: (id: string) => http.post(`${base(id)}/recording/stop`),
+  status: (id: string) => http.get<ConferenceStatus>(`${base(id)}/status`),
+  end: (id: string) => http.post<ConferenceStatus>(`${base(id)}/end`),
+  reopen: (id: string) => http.post<ConferenceStatus>(`${base(id)}/reopen`),
 };

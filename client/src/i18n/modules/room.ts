@@ -39,6 +39,12 @@ export const vi = {
       noPreview: 'Không xem trước được loại tệp này trong ứng dụng.',
       download: 'Tải về {name}',
     },
+    drafts: {
+      title: 'Dự thảo nghị quyết',
+      hint: 'Các dự thảo được soạn chung; mọi người cùng thấy thay đổi ngay.',
+      open: 'Mở dự thảo',
+      close: 'Đóng dự thảo',
+    },
     viewer: {
       label: 'Xem tài liệu {title}',
       prev: 'Trang trước',
@@ -154,6 +160,12 @@ export const vi = {
       phone: 'Có mặt qua điện thoại',
       phoneOf: 'Có mặt qua điện thoại: điểm cầu {name}',
       clearSpotlight: 'Bỏ ghim hình',
+      endConference: 'Kết thúc cầu truyền hình',
+      endConferenceConfirm:
+        'Kết thúc cầu truyền hình? Mọi điểm cầu bị ngắt kết nối; cuộc họp tại hội trường vẫn tiếp tục.',
+      reopenConference: 'Mở lại cầu truyền hình',
+      conferenceEnded: 'Cầu truyền hình đã kết thúc; cuộc họp vẫn tiếp tục.',
+      cancel: 'Hủy',
     },
     quality: {
       excellent: 'Rất tốt',
@@ -238,6 +250,12 @@ export const en: typeof vi = {
       forCurrent: 'current item',
       noPreview: 'This file type cannot be previewed in the app.',
       download: 'Download {name}',
+    },
+    drafts: {
+      title: 'Draft resolutions',
+      hint: 'Drafts are edited together; everyone sees changes at once.',
+      open: 'Open the drafts',
+      close: 'Close the drafts',
     },
     viewer: {
       label: 'Viewing {title}',
@@ -354,6 +372,12 @@ export const en: typeof vi = {
       phone: 'Present by phone',
       phoneOf: 'Mark site {name} present by phone',
       clearSpotlight: 'Clear spotlight',
+      endConference: 'End the video bridge',
+      endConferenceConfirm:
+        'End the video bridge? Every site is disconnected; the meeting in the hall goes on.',
+      reopenConference: 'Open the video bridge again',
+      conferenceEnded: 'The video bridge has ended; the meeting goes on.',
+      cancel: 'Cancel',
     },
     quality: {
       excellent: 'Excellent',
