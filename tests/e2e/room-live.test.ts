@@ -119,6 +119,34 @@ describe('meeting room and chair console (live)', () => {
     }
   });
 
+  it('delegates open the draft resolutions in the room and co-edit them there', async () => {
+    const { meeting } = await liveMeeting();
+    const draft = await c.secretary.post(`/api/meetings/${meeting.id}/drafts`, {
+      title: 'Dự thảo nghị quyết phiên họp',
+    });
+    expect(draft.status).toBe(201);
+    const d1 = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    const d2 = await openAs(browser, app.url, 'daibieu2', `/meetings/${meeting.id}/room`);
+    try {
+      for (const { page } of [d1, d2]) {
+        const toggle = page.getByTestId('room-drafts-toggle');
+        await toggle.click();
+        expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+        await page.locator('[data-testid="draft-editor"] [data-status="online"]').waitFor();
+        // in the room, drafts are edited, not started
+        expect(await page.getByTestId('draft-new-title').count()).toBe(0);
+      }
+      await d1.page.locator('[data-testid="draft-editor"] .ProseMirror').click();
+      await d1.page.keyboard.type('Điều 1. Thông qua dự toán.');
+      await eventually(() =>
+        d2.page.locator('[data-testid="draft-editor"] .ProseMirror').textContent(),
+      ).toContain('Điều 1. Thông qua dự toán.');
+    } finally {
+      await d1.close();
+      await d2.close();
+    }
+  });
+
   it('a delegate requests the floor, the chair grants it, both queues update', async () => {
     const { meeting } = await liveMeeting();
     const chair = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/chair`);
