@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PublishedMinutesVersion } from '../../server/contracts/minutes';
+import type { Poll } from '../../server/contracts/votes';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
 import { seriousViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
@@ -104,6 +105,36 @@ describe('minutes in the browser', () => {
       await chair.context.close();
     }
   }, 180_000);
+
+  it("the secretary's live facts follow the meeting without a reload", async () => {
+    const dir = await directory(c.admin);
+    const meeting = await runMeeting(c, dir, { title: 'Phiên họp theo dõi trực tiếp' });
+    const id = meeting.meeting.id;
+    const sec = await browser.newPage();
+    try {
+      await login(sec.page, 'thuky');
+      await sec.page.goto(`${app.url}/meetings/${id}/minutes`);
+      await sec.page.locator('[data-testid="live-status"][data-connection="live"]').waitFor();
+      await sec.page.getByRole('button', { name: meeting.pollQuestion }).waitFor();
+      // The chair holds a second vote while the page is open: its results become insertable.
+      const question = 'Thông qua kế hoạch đầu tư công năm 2027?';
+      const poll = expectStatus(
+        await c.chair.post<Poll>(`/api/meetings/${id}/polls`, { question }),
+        201,
+        'create poll',
+      );
+      expectStatus(await c.chair.post(`/api/meetings/${id}/polls/${poll.id}/open`), 200, 'open');
+      expectStatus(
+        await c.d1.post(`/api/meetings/${id}/polls/${poll.id}/ballots`, { choice: 0 }),
+        201,
+        'ballot',
+      );
+      expectStatus(await c.chair.post(`/api/meetings/${id}/polls/${poll.id}/close`), 200, 'close');
+      await sec.page.getByRole('button', { name: question }).waitFor({ timeout: 10_000 });
+    } finally {
+      await sec.context.close();
+    }
+  }, 120_000);
 
   it('the public page lists the record without login and checks a file', async () => {
     const pdfUrl = published.files.find((f) => f.format === 'pdf')?.url ?? '';
