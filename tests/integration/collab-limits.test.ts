@@ -3,7 +3,14 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CollabCloseCode } from '../../collab/contracts/close-codes';
 import { formatDocName } from '../../collab/contracts/doc-names';
-import { connectClient, oid, startCollabServer, testToken, text } from '../support/collab';
+import {
+  connectClient,
+  oid,
+  startCollabServer,
+  testAuthenticate,
+  testToken,
+  text,
+} from '../support/collab';
 import type { CollabTestServer, TestClient } from '../support/collab';
 import { waitFor } from '../support/stack';
 
@@ -41,7 +48,57 @@ function closeCode(ws: WebSocket): Promise<number> {
   return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
 }
 
+/** What became of a connection attempt: opened, closed with a code, or refused over HTTP. */
+function outcome(ws: WebSocket): Promise<string> {
+  return new Promise((resolve) => {
+    ws.once('open', () => resolve('open'));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(`http ${res.statusCode ?? 0}`);
+      ws.terminate();
+    });
+    ws.once('error', () => resolve('error'));
+  });
+}
+
 describe('collab limits', () => {
+  it('refuses unauthenticated handshakes beyond the limits (per address and in all) before any work', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let authenticating = 0;
+    const s = await server({
+      // Handshakes stay pending until the gate opens, like a slow token check.
+      authenticate: async (token) => {
+        authenticating++;
+        await gate;
+        return testAuthenticate(token);
+      },
+      limits: { maxPendingHandshakes: 3, maxPendingHandshakesPerAddress: 2 },
+    });
+    const name = formatDocName({ kind: 'draft', meetingId: meeting, draftId: oid() });
+    const attempt = (localAddress: string): WebSocket => {
+      const ws = new WebSocket(`${s.url}/${name}?token=${testToken('u1')}`, { localAddress });
+      cleanup.push(() => ws.terminate());
+      return ws;
+    };
+    const pending = [attempt('127.0.0.1'), attempt('127.0.0.1')];
+    const pendingOutcomes = pending.map(outcome);
+    await waitFor(() => s.collab.health().pendingHandshakes === 2, 'two handshakes pending');
+    // a third from the same address: over the per-address limit
+    expect(await outcome(attempt('127.0.0.1'))).toBe('http 503');
+    // another address still gets in, up to the total limit
+    const third = attempt('127.0.0.2');
+    const thirdOutcome = outcome(third);
+    await waitFor(() => s.collab.health().pendingHandshakes === 3, 'three handshakes pending');
+    expect(await outcome(attempt('127.0.0.3'))).toBe('http 503');
+    // the refused ones never reached the token check
+    expect(authenticating).toBe(3);
+
+    release();
+    expect(await Promise.all([...pendingOutcomes, thirdOutcome])).toEqual(['open', 'open', 'open']);
+    await waitFor(() => s.collab.health().pendingHandshakes === 0, 'no handshake pending');
+    expect(await outcome(attempt('127.0.0.1'))).toBe('open');
+  });
+
   it('loads a cold document once however many clients open it together', async () => {
     const name = formatDocName({ kind: 'draft', meetingId: meeting, draftId: oid() });
     const first = await server();
