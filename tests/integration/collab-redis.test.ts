@@ -149,4 +149,37 @@ describe('two collab nodes and Redis', () => {
       await conn.close();
     }
   }, 240_000);
+
+  it("shows each user's presence to clients on the other node, also to one arriving later", async () => {
+    const doc = formatDocName({ kind: 'draft', meetingId: oid(), draftId: oid() });
+    const a = connectClient(url(0), doc, testToken('presencea'));
+    const b = connectClient(url(1), doc, testToken('presenceb'));
+    let late: TestClient | undefined;
+    const names = (c: TestClient): string[] =>
+      [...c.provider.awareness.getStates().values()]
+        .map((st) => (st.user as { name?: string } | undefined)?.name ?? '')
+        .filter(Boolean)
+        .sort();
+    try {
+      await Promise.all([a.synced(30_000), b.synced(30_000)]);
+      a.provider.awareness.setLocalStateField('user', { name: 'Phạm Thu Hà' });
+      b.provider.awareness.setLocalStateField('user', { name: 'Nguyễn Văn An' });
+      const both = ['Nguyễn Văn An', 'Phạm Thu Hà'];
+      await waitFor(() => names(b).join() === both.join(), 'B (node 1) sees A (node 0)');
+      await waitFor(() => names(a).join() === both.join(), 'A (node 0) sees B (node 1)');
+
+      // Someone opening the document later on node 1 learns of A, who is on node 0.
+      late = connectClient(url(1), doc, testToken('presencec'));
+      await late.synced(30_000);
+      await waitFor(() => names(late as TestClient).join() === both.join(), 'the late joiner');
+
+      // A leaves: the others stop showing A.
+      a.destroy();
+      await waitFor(() => !names(b).includes('Phạm Thu Hà'), 'B no longer shows A', 40_000);
+    } finally {
+      a.destroy();
+      b.destroy();
+      late?.destroy();
+    }
+  }, 120_000);
 });
