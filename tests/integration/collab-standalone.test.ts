@@ -9,8 +9,9 @@ import { spawnTs } from '../support/processes';
 import type { TestProcess } from '../support/processes';
 import { dropDatabase, uniqueDbUri, waitFor } from '../support/stack';
 
-// collab/main.ts run alone, authorizing through a stand-in for the API's
-// POST /api/collab/authorize (the real route is added to server/ later).
+// collab/main.ts run alone, authorizing through a small stand-in for the API's
+// POST /api/collab/authorize, so that each test picks who may do what. The same process against
+// the real API route: collab-standalone-app.test.ts.
 
 const meeting = oid();
 const dbUri = uniqueDbUri('standalone');

@@ -7,8 +7,8 @@ import { testAuthenticate } from './collab';
 
 /**
  * A tiny HTTP endpoint implementing the `POST /api/collab/authorize` contract for tests of the
- * standalone collab process. It stands in for the API server's route, which the lead wires into
- * server/ later; tokens are the test tokens of tests/support/collab.ts.
+ * standalone collab process where a test decides the access (the API server's own route is tested
+ * in collab-standalone-app.test.ts); tokens are the test tokens of tests/support/collab.ts.
  */
 export async function startAuthorizeStub(
   access: (userId: string, docName: string) => CollabAccess = () => 'write',
