@@ -73,7 +73,7 @@ describe('bridge view (real livekit-server, Chromium with fake media)', () => {
     return meeting;
   }
 
-  it('a commune site joins the bridge with fake media and, given the floor, the chair sees its video', async () => {
+  it('a commune site joins the bridge with fake media and, given the floor, the chair sees its video; audio only and ending the bridge work from the screens', async () => {
     const meeting = await liveMeetingWithCommune();
     const site = await openAs(browser, app.url, 'diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
     const chairBridge = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/bridge`);
@@ -133,6 +133,31 @@ describe('bridge view (real livekit-server, Chromium with fake media)', () => {
       } finally {
         await hall.close();
       }
+
+      // A weak commune link switches to audio only: the site stops receiving video (the
+      // programme shows no picture) and stays connected; switching back brings the picture back.
+      const programmeVideo = site.page.locator('[data-testid="programme"] video');
+      await site.page.getByTestId('audio-only').click();
+      await eventually(() => programmeVideo.count()).toBe(0);
+      expect(await site.page.getByTestId('bridge').getAttribute('data-status')).toBe('connected');
+      await site.page.getByTestId('audio-only').click();
+      await eventually(() => videoWidth(site.page, '[data-testid="programme"] video'), {
+        timeout: 20_000,
+      }).toBeGreaterThan(0);
+
+      // The chair ends the video bridge (the meeting goes on): the site is told it has ended.
+      await chairConsole.page.getByTestId('conference-end').click();
+      await chairConsole.page
+        .locator('.el-popconfirm')
+        .getByRole('button', { name: 'Kết thúc cầu truyền hình' })
+        .click();
+      await chairConsole.page.getByTestId('conference-ended').waitFor({ timeout: 15_000 });
+      await site.page
+        .locator('[data-testid="bridge"][data-status="ended"]')
+        .waitFor({ timeout: 20_000 });
+      expect((await c.chair.get<Meeting>(`/api/meetings/${meeting.id}`)).body.state).toBe('live');
+      await chairConsole.page.getByTestId('conference-reopen').click();
+      await chairConsole.page.getByTestId('conference-end').waitFor({ timeout: 15_000 });
     } finally {
       await site.close();
       await chairBridge.close();
