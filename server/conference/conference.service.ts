@@ -298,15 +298,18 @@ export class ConferenceService {
    */
   async endConference(user: AuthUser, meetingId: string): Promise<ConferenceStatus> {
     await this.chairOf(user, meetingId);
-    const endedAt = new Date();
+    let endedAt = new Date();
+    let first = true;
     try {
       await ConferenceClosureModel.create({ _id: meetingId, endedAt, endedBy: user.id });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      return this.status(user, meetingId);
+      first = false;
+      endedAt = (await this.endedAt(meetingId)) ?? endedAt;
     }
+    // Also on a repeat: a first attempt that LiveKit did not answer is completed now.
     await mediaCall(() => this.enqueue(meetingId, () => this.closeRoom(meetingId)));
-    await this.audit(user, meetingId, 'conference.ended', null);
+    if (first) await this.audit(user, meetingId, 'conference.ended', null);
     return { ended: true, endedAt: endedAt.toISOString() };
   }
 
