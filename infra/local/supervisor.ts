@@ -59,8 +59,9 @@ const STOP_GRACE_MS = 8000;
 /**
  * Starts the real dependencies (FerretDB, livekit-server, Redis) on free loopback ports, waits
  * until each answers, keeps their logs under `<dataDir>/logs`, restarts one that crashes, and
- * stops them all on {@link stop}. Children get SIGTERM from the kernel if this process dies
- * without stopping them (setpriv --pdeathsig), so none outlives it.
+ * stops them all on {@link stop}. Children get a signal from the kernel if this process dies
+ * without stopping them (setpriv --pdeathsig: SIGTERM, SIGKILL for livekit-server), so none
+ * outlives it.
  */
 export class Supervisor {
   private readonly services = new Map<ServiceName, Managed>();
@@ -220,8 +221,11 @@ export class Supervisor {
   private spawnLogged(name: ServiceName, command: string, args: string[]): ChildProcess {
     const logFile = join(this.dataDir, 'logs', `${name}.log`);
     const fd = openSync(logFile, 'a');
+    // livekit-server v1.13.5 that gets SIGTERM while it is still starting logs "exit requested"
+    // and then hangs; it keeps nothing on disk, so it gets SIGKILL. The others flush on SIGTERM.
+    const deathSignal = name === 'livekit' ? 'KILL' : 'TERM';
     const [cmd, argv] = HAS_SETPRIV
-      ? ['setpriv', ['--pdeathsig', 'TERM', '--', command, ...args]]
+      ? ['setpriv', ['--pdeathsig', deathSignal, '--', command, ...args]]
       : [command, args];
     // detached: a process group of its own, so a terminal's Ctrl+C reaches only us and we stop
     // the services in order; pdeathsig still stops them if we die.
