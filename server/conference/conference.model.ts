@@ -73,3 +73,25 @@ const closureSchema = new Schema(
  * not opened again until the chair reopens it (which removes the closure).
  */
 export const ConferenceClosureModel = mongoose.model('ConferenceClosure', closureSchema);
+
+const removalSchema = new Schema(
+  {
+    /** `<meetingId>|<identity>`: the token route checks it by `_id` alone. */
+    _id: { type: String, required: true },
+    meetingId: { type: Schema.Types.ObjectId, required: true, index: true },
+    identity: { type: String, required: true },
+    removedAt: { type: Date, required: true },
+    removedBy: { type: Schema.Types.ObjectId, required: true },
+  },
+  { collection: 'conference_removals', versionKey: false },
+);
+
+/** The key of a removal: one per participant identity per meeting. */
+export const removalKey = (meetingId: string, identity: string): string =>
+  `${meetingId}|${identity}`;
+
+/**
+ * A participant the chair removed from the conference: no new token for that identity until the
+ * chair lets it back in (which removes the record).
+ */
+export const ConferenceRemovalModel = mongoose.model('ConferenceRemoval', removalSchema);

@@ -8,6 +8,7 @@ import {
   conferenceMuteSchema,
   conferenceParticipantSchema,
   conferenceRecordingSchema,
+  conferenceRemovalSchema,
   conferenceRollCallSchema,
   conferenceRoomMetadataSchema,
   conferenceSpotlightSchema,
@@ -175,9 +176,35 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
   });
 
   api.route({
+    method: 'get',
+    path: `${base}/removed`,
+    summary: 'Participants the chair removed and did not let back in (chair, secretary)',
+    tags: TAGS,
+    params: idParams,
+    response: z.array(conferenceRemovalSchema),
+    errors: [403, 404],
+    handler: ({ user, params }) => service.removed(user, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: `${base}/readmit`,
+    summary: 'Let a removed participant join the conference again (chair)',
+    tags: TAGS,
+    params: idParams,
+    body: conferenceTargetSchema,
+    errors: [403, 404, 409],
+    handler: async ({ user, params, body }) => {
+      await service.readmit(user, params.id, body.identity);
+      return undefined;
+    },
+  });
+
+  api.route({
     method: 'post',
     path: `${base}/remove`,
-    summary: 'Disconnect a participant from the conference (chair)',
+    summary:
+      'Disconnect a participant from the conference; it gets no new token until let back in (chair)',
     tags: TAGS,
     params: idParams,
     body: conferenceTargetSchema,

@@ -6,7 +6,10 @@ import type { ConferenceParticipant } from '../../media/conference-participant';
 import type { CurrentItem, RoomMetadata } from '../../media/contracts/conference-room';
 import { grantProfiles } from '../../media/contracts/grant-profiles';
 import type { ConferenceRole } from '../../media/contracts/grant-profiles';
-import { userIdentity } from '../../media/contracts/participant-identity';
+import {
+  formatParticipantIdentity,
+  userIdentity,
+} from '../../media/contracts/participant-identity';
 import type { ParticipantIdentity } from '../../media/contracts/participant-identity';
 import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
 import type { MediaService } from '../../media/media-service';
@@ -26,6 +29,7 @@ import type {
   ConferenceMuteResult,
   ConferenceParticipantView,
   ConferenceRecording,
+  ConferenceRemoval,
   ConferenceRollCall,
   ConferenceStatus,
   ConferenceTokenInfo,
@@ -53,9 +57,11 @@ import { conferenceSite, conferenceSitesOf } from './conference-sites';
 import type { ConferenceSite } from './conference-sites';
 import {
   ConferenceClosureModel,
+  ConferenceRemovalModel,
   PhoneMarkModel,
   RecordingModel,
   WebhookEventModel,
+  removalKey,
 } from './conference.model';
 import type { RecordingLean } from './conference.model';
 import { isMediaFailure, mediaCall } from './media-error-map';
@@ -361,6 +367,15 @@ export class ConferenceService {
     }
     requireLive(access);
     const who = await this.whoJoins(user, access, input);
+    const identity = formatParticipantIdentity(who.identity);
+    if (await ConferenceRemovalModel.exists({ _id: removalKey(meetingId, identity) })) {
+      throw appError(
+        'removed_from_conference',
+        403,
+        `The chair removed ${identity} from this conference; only the chair can let it back in.`,
+        { identity },
+      );
+    }
     await this.withRoom(meetingId, () => Promise.resolve());
     const info = await mediaCall(() =>
       this.media.createJoinInfo({
@@ -527,11 +542,47 @@ export class ConferenceService {
     return metadata;
   }
 
-  /** Disconnects a participant. @throws AppError 403/404/409/503. */
+  /**
+   * Disconnects a participant, who gets no new token until the chair lets it back in.
+   * @throws AppError 403/404/409/503.
+   */
   async remove(user: AuthUser, meetingId: string, identity: string): Promise<void> {
     await this.chairOf(user, meetingId);
+    // Recorded first: a participant rejoining at once must already be refused.
+    try {
+      await ConferenceRemovalModel.create({
+        _id: removalKey(meetingId, identity),
+        meetingId: oid(meetingId),
+        identity,
+        removedAt: new Date(),
+        removedBy: oid(user.id),
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
     await this.withRoom(meetingId, () => this.media.control.removeParticipant(meetingId, identity));
     await this.audit(user, meetingId, 'conference.removed', identity);
+  }
+
+  /** Participants removed and not let back in. @throws AppError 403/404. */
+  async removed(user: AuthUser, meetingId: string): Promise<ConferenceRemoval[]> {
+    await requireAccess(
+      user,
+      meetingId,
+      canTakeRollCall,
+      'Only the chair or the secretary sees who was removed.',
+    );
+    const rows = await ConferenceRemovalModel.find({ meetingId: oid(meetingId) }).lean();
+    return rows
+      .map((r) => ({ identity: r.identity, removedAt: r.removedAt.toISOString() }))
+      .sort((a, b) => a.removedAt.localeCompare(b.removedAt));
+  }
+
+  /** Lets a removed participant join again. @throws AppError 403/404/409. */
+  async readmit(user: AuthUser, meetingId: string, identity: string): Promise<void> {
+    await this.chairOf(user, meetingId);
+    const res = await ConferenceRemovalModel.deleteOne({ _id: removalKey(meetingId, identity) });
+    if (res.deletedCount > 0) await this.audit(user, meetingId, 'conference.readmitted', identity);
   }
 
   /** The room metadata (title, current item, spotlight). @throws AppError 403/404/409. */

@@ -124,6 +124,14 @@ export const recordingStatusSchema = z.object({
 /** Whether the conference audio is being recorded. */
 export type RecordingStatus = z.infer<typeof recordingStatusSchema>;
 
+/** A participant the chair removed; it gets no token until let back in. */
+export const conferenceRemovalSchema = z.object({
+  identity: z.string(),
+  removedAt: isoDateTimeSchema,
+});
+/** A participant the chair removed; it gets no token until let back in. */
+export type ConferenceRemoval = z.infer<typeof conferenceRemovalSchema>;
+
 /** Whether the chair ended the video conference while the meeting goes on. */
 export const conferenceStatusSchema = z.object({
   ended: z.boolean(),

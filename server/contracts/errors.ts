@@ -21,6 +21,7 @@ export const errorCodes = [
   'service_unavailable',
   'not_configured',
   'conference_ended',
+  'removed_from_conference',
   'internal',
 ] as const;
 

@@ -73,7 +73,7 @@ describe('bridge view (real livekit-server, Chromium with fake media)', () => {
     return meeting;
   }
 
-  it('a commune site joins the bridge with fake media and, given the floor, the chair sees its video; audio only and ending the bridge work from the screens', async () => {
+  it('a commune site joins the bridge with fake media and, given the floor, the chair sees its video; audio only, removing and letting back in, and ending the bridge work from the screens', async () => {
     const meeting = await liveMeetingWithCommune();
     const site = await openAs(browser, app.url, 'diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
     const chairBridge = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/bridge`);
@@ -144,6 +144,24 @@ describe('bridge view (real livekit-server, Chromium with fake media)', () => {
       await eventually(() => videoWidth(site.page, '[data-testid="programme"] video'), {
         timeout: 20_000,
       }).toBeGreaterThan(0);
+
+      // The chair removes the commune from the bridge: it is disconnected, cannot rejoin on its
+      // own, and is listed until the chair lets it back in.
+      await chairConsole.page.getByRole('button', { name: /^Mời ra: điểm cầu/ }).click();
+      await site.page
+        .locator('[data-testid="bridge"][data-status="ended"]')
+        .waitFor({ timeout: 20_000 });
+      const refused = await c.opTamHop.post<{ error: { code: string } }>(
+        `/api/meetings/${meeting.id}/conference/token`,
+        {},
+      );
+      expect(refused.body.error.code).toBe('removed_from_conference');
+      await chairConsole.page.getByTestId('readmit-site:VP-249-11').click({ timeout: 15_000 });
+      await eventually(() => chairConsole.page.getByTestId('conference-removed').count()).toBe(0);
+      await site.page.getByTestId('bridge-join-again').click();
+      await site.page
+        .locator('[data-testid="bridge"][data-status="connected"]')
+        .waitFor({ timeout: 30_000 });
 
       // The chair ends the video bridge (the meeting goes on): the site is told it has ended.
       await chairConsole.page.getByTestId('conference-end').click();

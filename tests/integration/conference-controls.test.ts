@@ -4,6 +4,7 @@ import type { Attendance } from '../../server/contracts/attendance';
 import type {
   ConferenceMuteResult,
   ConferenceParticipantView,
+  ConferenceRemoval,
   ConferenceRollCall,
   ConferenceStatus,
   ConferenceTokenInfo,
@@ -143,6 +144,8 @@ describe('conference tokens', () => {
         '/api/meetings/{id}/conference/status',
         '/api/meetings/{id}/conference/end',
         '/api/meetings/{id}/conference/reopen',
+        '/api/meetings/{id}/conference/removed',
+        '/api/meetings/{id}/conference/readmit',
       ]),
     );
   });
@@ -270,6 +273,22 @@ describe('conference controls', () => {
       () => !chairBot.room.remoteParticipants.has(observerBot.identity),
       'the observer gone',
     );
+
+    // Removed means removed: no new token until the chair lets the observer back in.
+    const again = await tokenOf(c.d3);
+    expect(again.status).toBe(403);
+    expect((again.body as unknown as ErrorBody).error.code).toBe('removed_from_conference');
+    expect((await c.d1.get(conf('/removed'))).status).toBe(403);
+    const removed = await c.secretary.get<ConferenceRemoval[]>(conf('/removed'));
+    expect(removed.body.map((r) => r.identity)).toEqual([observerBot.identity]);
+    expect((await c.d1.post(conf('/readmit'), { identity: observerBot.identity })).status).toBe(
+      403,
+    );
+    expect((await c.chair.post(conf('/readmit'), { identity: observerBot.identity })).status).toBe(
+      204,
+    );
+    expect((await c.secretary.get<ConferenceRemoval[]>(conf('/removed'))).body).toEqual([]);
+    expect((await tokenOf(c.d3)).status).toBe(200);
   }, 30_000);
 
   it('takes the roll call from the connected bots and marks a site present by phone', async () => {

@@ -136,6 +136,8 @@ const en: typeof vi = {
     not_configured: 'This feature is not configured on the server.',
     conference_ended:
       'The chair ended the video conference of this meeting. The chair can open it again.',
+    removed_from_conference:
+      'The chair removed you from the video conference. Only the chair can let you back in.',
     internal:
       'The server ran into a problem. Try again; if it persists, give the administrator the request id.',
   },

@@ -134,6 +134,8 @@ const vi = {
     not_configured: 'Chức năng này chưa được cấu hình trên máy chủ.',
     conference_ended:
       'Chủ tọa đã kết thúc hội nghị truyền hình của cuộc họp này. Chủ tọa có thể mở lại.',
+    removed_from_conference:
+      'Chủ tọa đã mời bạn ra khỏi cầu truyền hình. Chỉ chủ tọa có thể cho bạn vào lại.',
     internal: 'Máy chủ gặp sự cố. Vui lòng thử lại; nếu vẫn lỗi, gửi mã yêu cầu cho quản trị viên.',
   },
   notFound: {

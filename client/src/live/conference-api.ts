@@ -1,4 +1,5 @@
 import type {
+  ConferenceRemoval,
   ConferenceRollCall,
   ConferenceStatus,
   ConferenceTokenInfo,
@@ -8,7 +9,7 @@ import { http } from '../api/http';
 
 /** Answer of `POST /api/meetings/:id/conference/token`. */
 export type ConferenceToken = ConferenceTokenInfo;
-export type { ConferenceRollCall, RecordingStatus };
+export type { ConferenceRemoval, ConferenceRollCall, RecordingStatus };
 
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/conference`;
 
@@ -37,4 +38,6 @@ export const conferenceApi = {
   status: (id: string) => http.get<ConferenceStatus>(`${base(id)}/status`),
   end: (id: string) => http.post<ConferenceStatus>(`${base(id)}/end`),
   reopen: (id: string) => http.post<ConferenceStatus>(`${base(id)}/reopen`),
+  removed: (id: string) => http.get<ConferenceRemoval[]>(`${base(id)}/removed`),
+  readmit: (id: string, identity: string) => http.post(`${base(id)}/readmit`, { identity }),
 };

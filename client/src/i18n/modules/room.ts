@@ -164,6 +164,8 @@ export const vi = {
       endConferenceConfirm:
         'Kết thúc cầu truyền hình? Mọi điểm cầu bị ngắt kết nối; cuộc họp tại hội trường vẫn tiếp tục.',
       reopenConference: 'Mở lại cầu truyền hình',
+      removedTitle: 'Đã mời ra khỏi cầu',
+      readmit: 'Cho vào lại',
       conferenceEnded: 'Cầu truyền hình đã kết thúc; cuộc họp vẫn tiếp tục.',
       cancel: 'Hủy',
     },
@@ -177,6 +179,8 @@ export const vi = {
     bridge: {
       title: 'Điểm cầu truyền hình',
       hallTitle: 'Màn hình hội trường',
+      endedHint: 'Điểm cầu đã rời cầu truyền hình (đã rời, bị mời ra hoặc cầu đã kết thúc).',
+      joinAgain: 'Vào lại cầu',
       status: {
         idle: 'Chưa tham gia',
         connecting: 'Đang kết nối',
@@ -376,6 +380,8 @@ export const en: typeof vi = {
       endConferenceConfirm:
         'End the video bridge? Every site is disconnected; the meeting in the hall goes on.',
       reopenConference: 'Open the video bridge again',
+      removedTitle: 'Removed from the bridge',
+      readmit: 'Let back in',
       conferenceEnded: 'The video bridge has ended; the meeting goes on.',
       cancel: 'Cancel',
     },
@@ -389,6 +395,8 @@ export const en: typeof vi = {
     bridge: {
       title: 'Video bridge',
       hallTitle: 'Hall screen',
+      endedHint: 'This site has left the video bridge (it left, was removed, or the bridge ended).',
+      joinAgain: 'Join again',
       status: {
         idle: 'Not joined',
         connecting: 'Connecting',
