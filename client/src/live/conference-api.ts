@@ -35,7 +35,6 @@ export const conferenceApi = {
   recording: (id: string) => http.get<RecordingStatus>(`${base(id)}/recording`),
   startRecording: (id: string) => http.post(`${base(id)}/recording/start`),
   stopRecording: (id: string) => http.post(`${base(id)}/recording/stop`),
-  status: (id: string) => http.get<ConferenceStatus>(`${base(id)}/status`),
   end: (id: string) => http.post<ConferenceStatus>(`${base(id)}/end`),
   reopen: (id: string) => http.post<ConferenceStatus>(`${base(id)}/reopen`),
   removed: (id: string) => http.get<ConferenceRemoval[]>(`${base(id)}/removed`),
