@@ -32,6 +32,7 @@ import { MediaService } from '../media/media-service';
 import { startConference } from './conference/conference.module';
 import type { ConferenceModule } from './conference/conference.module';
 import { startMinutes } from './minutes/minutes.module';
+import { installProcessGuard } from './process-guard';
 
 /** Repository root (for .tools/bin and the built client). */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -242,14 +243,8 @@ async function main(): Promise<void> {
   // too, so a second signal must not kill the process in the middle of a clean shutdown.
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
-  process.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaught exception');
-    stop(1);
-  });
-  process.on('unhandledRejection', (err) => {
-    logger.fatal({ err }, 'unhandled promise rejection');
-    stop(1);
-  });
+  // One request's failure never ends the process; an unknown state does (see process-guard.ts).
+  installProcessGuard(logger, stop);
   try {
     running = await startServer(config, { logger });
   } catch (err) {

@@ -5,7 +5,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import mongoose from 'mongoose';
 import type { Types } from 'mongoose';
-import type { GridFSBucket, GridFSBucketReadStream } from 'mongodb';
+import type { GridFSBucket, GridFSBucketReadStream, GridFSBucketWriteStream } from 'mongodb';
 import type { DocumentType } from '../contracts/documents';
 import { appError, badRequest } from '../errors';
 import type { AppError } from '../errors';
@@ -67,6 +67,28 @@ function tooLarge(limitBytes: number): AppError {
     `The file is larger than the limit of ${mb} MB. Compress it or split it.`,
     { limitBytes },
   );
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The client's body ended (or the connection closed) before the multipart form was complete. */
+function incomplete(): AppError {
+  return badRequest(
+    'The upload ended before it was complete (a multipart form without its closing boundary, or a dropped connection): send the whole file again.',
+  );
+}
+
+/**
+ * Waits (bounded) until the chunk inserts a GridFS upload stream has started are answered: a
+ * chunk inserted after the clean-up would otherwise stay behind as an orphan.
+ */
+async function settled(upload: GridFSBucketWriteStream): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (upload.state.outstandingRequests > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 async function removeFile(fileId: Types.ObjectId): Promise<void> {
@@ -157,6 +179,11 @@ async function storeStream(
     limit.hit = true;
     inspect.destroy(tooLarge(limitBytes));
   });
+  // busboy destroys the part stream when the body ends early ("Unexpected end of form"); an
+  // 'error' without a listener would end the process.
+  stream.on('error', () => {
+    inspect.destroy(incomplete());
+  });
   // The part stream is piped, not put in the pipeline: a pipeline would destroy it on error,
   // and busboy, waiting for it to drain, would never read the rest of the request.
   stream.pipe(inspect);
@@ -166,6 +193,7 @@ async function storeStream(
   } catch (err) {
     stream.unpipe(inspect);
     stream.resume();
+    await settled(upload);
     await removeFile(fileId);
     throw limit.hit ? tooLarge(limitBytes) : err;
   }
@@ -238,7 +266,7 @@ export function receiveUpload(req: Request, limitBytes: number): Promise<Receive
       fail(badRequest('The form has too many parts.'));
     });
     parser.on('error', (err: unknown) => {
-      fail(badRequest(`The multipart body is malformed: ${String(err)}.`));
+      fail(badRequest(`The multipart body is malformed: ${errorText(err)}.`));
       req.unpipe(parser);
       req.resume();
       finish();
@@ -261,6 +289,16 @@ export function receiveUpload(req: Request, limitBytes: number): Promise<Receive
       })();
     };
     parser.on('close', finish);
+    // A client that disconnects mid-upload: the parser never sees the end of the form, so it is
+    // destroyed here (its file stream fails and what was stored of the file is removed).
+    req.once('close', () => {
+      if (!req.complete) {
+        fail(incomplete());
+        req.unpipe(parser);
+        parser.destroy(incomplete());
+      }
+    });
+    req.on('error', () => undefined);
     req.pipe(parser);
   });
 }

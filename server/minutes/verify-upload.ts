@@ -13,6 +13,11 @@ const tooLarge = () =>
     `The file is larger than ${String(VERIFY_LIMIT_BYTES / 1024 / 1024)} MB.`,
   );
 
+const incomplete = () =>
+  badRequest(
+    'The upload ended before it was complete (a multipart form without its closing boundary, or a dropped connection): send the whole file again.',
+  );
+
 function readRaw(req: Request): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -25,6 +30,9 @@ function readRaw(req: Request): Promise<Buffer> {
     });
     req.on('end', () => (failed ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(incomplete());
+    });
   });
 }
 
@@ -49,6 +57,11 @@ function readMultipart(req: Request): Promise<Buffer> {
         return;
       }
       const chunks: Buffer[] = [];
+      // busboy destroys the part stream when the body ends early ("Unexpected end of form"); an
+      // 'error' without a listener would end the process.
+      stream.on('error', () => {
+        failure ??= incomplete();
+      });
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => {
         failure ??= tooLarge();
@@ -58,7 +71,9 @@ function readMultipart(req: Request): Promise<Buffer> {
       });
     });
     parser.on('error', (err: unknown) => {
-      failure ??= badRequest(`The multipart body is malformed: ${String(err)}.`);
+      failure ??= badRequest(
+        `The multipart body is malformed: ${err instanceof Error ? err.message : String(err)}.`,
+      );
       req.unpipe(parser);
       req.resume();
       reject(failure);
@@ -68,6 +83,15 @@ function readMultipart(req: Request): Promise<Buffer> {
       else if (!file) reject(badRequest('No file was sent: add a part named "file".'));
       else resolve(file);
     });
+    // A client that disconnects mid-upload: the parser would wait for the rest forever.
+    req.once('close', () => {
+      if (!req.complete) {
+        failure ??= incomplete();
+        req.unpipe(parser);
+        parser.destroy(incomplete());
+      }
+    });
+    req.on('error', () => undefined);
     req.pipe(parser);
   });
 }
