@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { runWithRestarts } from './restart';
 import { debianPackages, ensureDebianPackages, ensureTools } from './tools';
 
 // The commands behind `npm start`, `npm run dev`, `npm test` and `npm run bench`
@@ -26,15 +27,18 @@ function log(line: string): void {
 
 const HAS_SETPRIV = spawnSync('setpriv', ['--version']).status === 0;
 
+/** The command under `setpriv --pdeathsig TERM` when available: it dies with this process. */
+function withParentDeathSignal(cmd: string, args: string[]): [string, string[]] {
+  return HAS_SETPRIV ? ['setpriv', ['--pdeathsig', 'TERM', '--', cmd, ...args]] : [cmd, args];
+}
+
 /**
  * Runs a command with inherited stdio; resolves with its exit code. Forwards SIGINT/SIGTERM, and
  * (setpriv --pdeathsig) the command gets SIGTERM should this process die first.
  */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((res) => {
-    const [file, argv] = HAS_SETPRIV
-      ? ['setpriv', ['--pdeathsig', 'TERM', '--', cmd, ...args]]
-      : [cmd, args];
+    const [file, argv] = withParentDeathSignal(cmd, args);
     const child = spawn(file, argv, {
       cwd: ROOT,
       stdio: 'inherit',
@@ -91,8 +95,12 @@ async function start(): Promise<number> {
   await ensureTools(ROOT, log);
   await ensureClientBuild();
   log(`[setup] ready to start after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return run(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
-    NODE_ENV: process.env.NODE_ENV ?? 'production',
+  // Restarted when it dies unexpectedly (at most 5 times within 60 s); Ctrl+C stops it for good.
+  return runWithRestarts(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env: { NODE_ENV: process.env.NODE_ENV ?? 'production' },
+    log,
+    wrap: withParentDeathSignal,
   });
 }
 
