@@ -23,9 +23,30 @@ export function asciiFallback(value: string): string {
     .replace(/[^\x20-\x7e]|["\\%;]/g, '_');
 }
 
-/** The Content-Disposition header value for serving a file under `filename`. */
+/**
+ * Characters that are invisible or change how the rest of a name is shown: C0 and C1 controls,
+ * DEL, bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A-202E,
+ * U+2066-2069), zero-width characters and invisible operators (U+200B-200D, U+2060-2064,
+ * U+FEFF), line and paragraph separators, interlinear annotations and tag characters.
+ */
+const INVISIBLE_OR_BIDI =
+  // eslint-disable-next-line no-control-regex -- control characters are what is matched
+  /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+
+/**
+ * A name without invisible and direction-changing characters: SECURITY: a right-to-left override
+ * makes `report\u202Efdp.exe` display as `reportexe.pdf`.
+ */
+export function stripInvisible(value: string): string {
+  return value.replace(INVISIBLE_OR_BIDI, '');
+}
+
+/**
+ * The Content-Disposition header value for serving a file under `filename` (invisible and
+ * bidirectional control characters removed; `download` when nothing is left).
+ */
 export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
-  const name = filename.normalize('NFC');
+  const name = stripInvisible(filename.normalize('NFC')).trim() || 'download';
   return `${kind}; filename="${asciiFallback(name)}"; filename*=UTF-8''${encodeRfc5987(name)}`;
 }
 
@@ -38,21 +59,16 @@ export function fromMultipartFilename(name: string | undefined): string | undefi
 }
 
 /**
- * A safe stored name for an uploaded file: no path, no control characters, NFC, at most 200
- * characters, and an extension that matches what the content is.
+ * A safe stored name for an uploaded file: no path, no control or bidirectional characters, NFC,
+ * at most 200 characters, and an extension that matches what the content is.
  */
 export function safeFilename(
   given: string | undefined,
   type: DocumentType,
   fallback: string,
 ): string {
-  const base = (given ?? '')
-    .split(/[\\/]/)
-    .pop()
-    ?.normalize('NFC')
-    // eslint-disable-next-line no-control-regex -- control characters are what is removed
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim();
+  const raw = (given ?? '').split(/[\\/]/).pop()?.normalize('NFC');
+  const base = stripInvisible(raw ?? '').trim();
   const ext = documentTypes[type].extension;
   const accepted = type === 'jpeg' ? ['jpg', 'jpeg'] : [ext];
   let name = base && base !== '.' && base !== '..' ? base : fallback;
