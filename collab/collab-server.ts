@@ -14,7 +14,7 @@ import { COLLAB_PATH_PREFIX } from './contracts/protocol';
 import { createDocumentService } from './documents';
 import type { DocumentService } from './documents';
 import { resolveLimits } from './limits';
-import type { CollabLimits } from './limits';
+import type { CollabLimitsInput } from './limits';
 import type { CollabPersistence } from './persistence';
 import { defaultProseMirrorSchema } from './prosemirror';
 import { encodeAuth, encodeAwarenessEntries } from './protocol';
@@ -36,7 +36,7 @@ export interface CollabServerOptions {
   authenticate: AuthenticateFn;
   authorize: AuthorizeFn;
   persistence: CollabPersistence;
-  limits?: Partial<CollabLimits>;
+  limits?: CollabLimitsInput;
   logger?: CollabLogger;
   /** Set to fan out through Redis to other collab processes serving the same documents. */
   redis?: { url: string; prefix?: string } | null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CollabLimits } from './limits';
+import type { CollabLimitsInput } from './limits';
 import type { CollabStorageOptions } from './types';
 
 const url = (protocols: string[], example: string) =>
@@ -66,7 +66,7 @@ export interface CollabProcessConfig {
   apiUrl: string;
   redisUrl: string | undefined;
   logLevel: string;
-  limits: Partial<CollabLimits>;
+  limits: CollabLimitsInput;
   storage: Partial<CollabStorageOptions>;
 }
 

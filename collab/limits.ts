@@ -1,5 +1,23 @@
+import type { DocName } from './contracts/doc-names';
+
+/** The kinds of co-edited documents (the first segment after the meeting in a document name). */
+export type DocKind = DocName['kind'];
+
+/** How large one kind of document and one client update to it may be. */
+export interface DocumentSizeLimit {
+  /** One update (or sync answer) from a client; larger closes the connection with 4413. */
+  maxUpdateBytes: number;
+  /** The whole document (its Yjs encoding); an update that would pass it closes with 4413. */
+  maxDocumentBytes: number;
+}
+
 /** Limits that protect the collab server from one client or one flood of clients. */
 export interface CollabLimits {
+  /**
+   * Size limits per kind of document. An update over them is refused with 4413 (too large)
+   * before it is applied or stored.
+   */
+  documentSizes: Record<DocKind, DocumentSizeLimit>;
   /** Largest frame accepted; larger frames close the connection with 1009 (default 16 MiB). */
   maxMessageBytes: number;
   /** Sustained messages per second per connection (default 200). */
@@ -28,8 +46,24 @@ export interface CollabLimits {
   maxAwarenessStateBytes: number;
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * Default size limits. An agenda is a list of items and a personal note is short; drafts,
+ * minutes and notices are long texts (a 100-page resolution is about 1 MiB of Yjs data), and a
+ * paste of a whole document still fits one update.
+ */
+export const DEFAULT_DOCUMENT_SIZES: Record<DocKind, DocumentSizeLimit> = {
+  agenda: { maxUpdateBytes: 1 * MiB, maxDocumentBytes: 8 * MiB },
+  draft: { maxUpdateBytes: 4 * MiB, maxDocumentBytes: 32 * MiB },
+  minutes: { maxUpdateBytes: 4 * MiB, maxDocumentBytes: 32 * MiB },
+  notice: { maxUpdateBytes: 4 * MiB, maxDocumentBytes: 32 * MiB },
+  notes: { maxUpdateBytes: 1 * MiB, maxDocumentBytes: 8 * MiB },
+};
+
 /** The defaults of {@link CollabLimits}. */
 export const DEFAULT_COLLAB_LIMITS: CollabLimits = {
+  documentSizes: DEFAULT_DOCUMENT_SIZES,
   maxMessageBytes: 16 * 1024 * 1024,
   messagesPerSecond: 200,
   messageBurst: 1000,
@@ -45,13 +79,24 @@ export const DEFAULT_COLLAB_LIMITS: CollabLimits = {
   maxAwarenessStateBytes: 64 * 1024,
 };
 
+/** Limits as given to the server: any subset, document sizes per kind and per field. */
+export type CollabLimitsInput = Partial<Omit<CollabLimits, 'documentSizes'>> & {
+  documentSizes?: Partial<Record<DocKind, Partial<DocumentSizeLimit>>>;
+};
+
 /** Fills unset limits with the defaults; byteBurst follows maxMessageBytes when unset. */
-export function resolveLimits(partial: Partial<CollabLimits> = {}): CollabLimits {
+export function resolveLimits(partial: CollabLimitsInput = {}): CollabLimits {
   const maxMessageBytes = partial.maxMessageBytes ?? DEFAULT_COLLAB_LIMITS.maxMessageBytes;
+  const { documentSizes, ...rest } = partial;
+  const sizes = { ...DEFAULT_DOCUMENT_SIZES };
+  for (const kind of Object.keys(sizes) as DocKind[]) {
+    sizes[kind] = { ...DEFAULT_DOCUMENT_SIZES[kind], ...documentSizes?.[kind] };
+  }
   return {
     ...DEFAULT_COLLAB_LIMITS,
     byteBurst: Math.max(2 * maxMessageBytes, DEFAULT_COLLAB_LIMITS.bytesPerSecond),
-    ...partial,
+    ...rest,
+    documentSizes: sizes,
   };
 }
 

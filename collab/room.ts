@@ -2,9 +2,11 @@ import * as Y from 'yjs';
 import { AwarenessStore } from './awareness-store';
 import type { Connection, ConnectionSink } from './connection';
 import { CollabCloseCode } from './contracts/close-codes';
+import { parseDocName } from './contracts/doc-names';
 import { CollabSyncType } from './contracts/protocol';
-import type { CollabLimits } from './limits';
+import type { CollabLimits, DocumentSizeLimit } from './limits';
 import {
+  CollabProtocolError,
   encodeAuth,
   encodeAwareness,
   encodeAwarenessEntries,
@@ -81,12 +83,37 @@ export class Room implements ConnectionSink {
   private queue: Queue = { updates: [], changes: [], step1: [] };
   private captured: Uint8Array | null = null;
   private idleWaiters: (() => void)[] = [];
+  /** Size limits of this kind of document. */
+  private readonly sizeLimit: DocumentSizeLimit;
+  /**
+   * An upper bound of the document's encoded size: what was loaded plus every update applied
+   * since (re-measured exactly when it reaches the limit).
+   */
+  private sizeBound = 0;
+  /** Bytes of client updates queued for the next commit. */
+  private queuedBytes = 0;
 
   constructor(
     readonly name: string,
     private readonly host: RoomHost,
   ) {
     this.doc.on('update', this.onDocUpdate);
+    const kind = parseDocName(name)?.kind;
+    this.sizeLimit = kind
+      ? host.limits.documentSizes[kind]
+      : { maxUpdateBytes: host.limits.maxMessageBytes, maxDocumentBytes: Number.POSITIVE_INFINITY };
+  }
+
+  /**
+   * Whether a client update of `bytes` keeps the document within its limits. The exact size is
+   * measured only when the running bound says the limit may be reached.
+   */
+  private fits(bytes: number): boolean {
+    const { maxUpdateBytes, maxDocumentBytes } = this.sizeLimit;
+    if (bytes > maxUpdateBytes) return false;
+    if (this.sizeBound + this.queuedBytes + bytes <= maxDocumentBytes) return true;
+    this.sizeBound = Y.encodeStateAsUpdate(this.doc).byteLength;
+    return this.sizeBound + this.queuedBytes + bytes <= maxDocumentBytes;
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -110,6 +137,7 @@ export class Room implements ConnectionSink {
       },
       origin === 'load' ? LOAD : REMOTE,
     );
+    for (const u of updates) this.sizeBound += u.byteLength;
   }
 
   /** An update stored by another node: applied and broadcast at once. */
@@ -160,6 +188,17 @@ export class Room implements ConnectionSink {
           conn.sendDeniedOnce(encodeAuth('denied', 'read-only: edits are not saved'));
           return;
         }
+        if (!this.fits(msg.update.byteLength)) {
+          // Refused before it is queued: nothing of it is applied, stored or broadcast.
+          conn.fail(
+            new CollabProtocolError(
+              `update of ${String(msg.update.byteLength)} bytes over the limits of ${this.name}`,
+            ),
+            CollabCloseCode.TOO_LARGE,
+          );
+          return;
+        }
+        this.queuedBytes += msg.update.byteLength;
         this.queue.updates.push({ update: msg.update, conn });
         this.host.requestCommit(this);
         return;
@@ -243,6 +282,7 @@ export class Room implements ConnectionSink {
     if (!this.hasQueued()) return null;
     const q = this.queue;
     this.queue = { updates: [], changes: [], step1: [] };
+    this.queuedBytes = 0;
     const origins = new Set<Connection>();
     let diff: Uint8Array | null = null;
     if (q.updates.length || q.changes.length) {
@@ -265,6 +305,7 @@ export class Room implements ConnectionSink {
         }
       }, COMMIT);
       diff = this.takeCaptured();
+      this.sizeBound += diff?.byteLength ?? 0;
     }
     const replies: Sealed['replies'] = [];
     for (const s of q.step1) {
@@ -321,6 +362,7 @@ export class Room implements ConnectionSink {
     for (const c of [...this.conns]) c.close(CollabCloseCode.STORE_FAILED);
     for (const ch of [...sealed.changes, ...this.queue.changes]) ch.reject(err);
     this.queue = { updates: [], changes: [], step1: [] };
+    this.queuedBytes = 0;
     this.notifyIdle();
   }
 

@@ -2,8 +2,8 @@
  * WebSocket close codes of the co-editing server, as data the client switches on.
  *
  * 4400-4499 mirror HTTP 4xx: the stock y-websocket provider stops reconnecting on them and emits
- * `closed`; the app then refreshes the token (4401, 4408), tells the user (4403, 4404, 4429,
- * 1009) or reports a bug (4400). 4500-4599 and the 1xxx codes are transient: the provider
+ * `closed`; the app then refreshes the token (4401, 4408), tells the user (4403, 4404, 4413,
+ * 4429, 1009) or reports a bug (4400). 4500-4599 and the 1xxx codes are transient: the provider
  * reconnects with backoff, and the server has lost nothing the client still holds, because the
  * client sends its missing edits again during the sync handshake.
  */
@@ -24,6 +24,11 @@ export const CollabCloseCode = {
   UNKNOWN_DOCUMENT: 4404,
   /** The token expired (at connect or during the session). Refresh it and reconnect. */
   TOKEN_EXPIRED: 4408,
+  /**
+   * An update larger than the document kind allows, or one that would make the document larger
+   * than its limit; nothing of it was stored.
+   */
+  TOO_LARGE: 4413,
   /** The connection sent more messages or bytes than its rate limit allows. */
   RATE_LIMITED: 4429,
   /** The document could not be loaded from the database; retry later. */
@@ -55,6 +60,7 @@ export const collabCloseInfo: Record<
   4403: { reason: 'forbidden', action: 'stop' },
   4404: { reason: 'unknown document', action: 'stop' },
   4408: { reason: 'token expired', action: 'refresh-token' },
+  4413: { reason: 'too large', action: 'stop' },
   4429: { reason: 'rate limited', action: 'reconnect' },
   4500: { reason: 'load failed', action: 'reconnect' },
   4501: { reason: 'store failed', action: 'reconnect' },

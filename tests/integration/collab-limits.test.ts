@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CollabCloseCode } from '../../collab/contracts/close-codes';
@@ -131,6 +132,73 @@ describe('collab limits', () => {
     const stored = new Y.Doc();
     for (const u of (await s.persistence.load(name)).updates) Y.applyUpdate(stored, u);
     expect(text(stored)).toBe('small');
+  });
+
+  it('refuses a draft update over its kind’s limit with 4413 and stores nothing of it', async () => {
+    const s = await server({ limits: { documentSizes: { draft: { maxUpdateBytes: 64 * 1024 } } } });
+    const name = formatDocName({ kind: 'draft', meetingId: meeting, draftId: oid() });
+    const big = client(s, name);
+    const other = client(s, name);
+    await Promise.all([big.synced(), other.synced()]);
+    big.doc.getText('t').insert(0, 'x'.repeat(100_000));
+    expect(await big.closed()).toBe(CollabCloseCode.TOO_LARGE);
+    big.destroy();
+    other.doc.getText('t').insert(0, 'small');
+    const fresh = client(s, name);
+    await waitFor(() => text(fresh.doc) === 'small', 'the small edit');
+    const stored = new Y.Doc();
+    for (const u of (await s.persistence.load(name)).updates) Y.applyUpdate(stored, u);
+    expect(text(stored)).toBe('small');
+  });
+
+  it('applies the limit of the document’s kind: the same update is accepted on minutes', async () => {
+    const s = await server({ limits: { documentSizes: { draft: { maxUpdateBytes: 64 * 1024 } } } });
+    const name = formatDocName({ kind: 'minutes', meetingId: meeting });
+    const writer = client(s, name);
+    await writer.synced();
+    writer.doc.getText('t').insert(0, 'x'.repeat(100_000));
+    const fresh = client(s, name);
+    await waitFor(() => text(fresh.doc).length === 100_000, 'the large edit on the minutes');
+  });
+
+  it('refuses an update that would make the document larger than its limit with 4413', async () => {
+    const s = await server({
+      limits: {
+        documentSizes: { notice: { maxUpdateBytes: 64 * 1024, maxDocumentBytes: 120_000 } },
+      },
+    });
+    const name = formatDocName({ kind: 'notice', meetingId: meeting });
+    const writer = client(s, name);
+    await writer.synced();
+    for (const ch of ['a', 'b']) {
+      writer.doc.getText('t').insert(0, ch.repeat(50_000));
+      const check = client(s, name);
+      await waitFor(() => text(check.doc).includes(ch.repeat(50_000)), `the ${ch} edit`);
+      check.destroy();
+    }
+    writer.doc.getText('t').insert(0, 'c'.repeat(50_000));
+    expect(await writer.closed()).toBe(CollabCloseCode.TOO_LARGE);
+    const stored = new Y.Doc();
+    for (const u of (await s.persistence.load(name)).updates) Y.applyUpdate(stored, u);
+    expect(text(stored)).toBe('b'.repeat(50_000) + 'a'.repeat(50_000));
+  });
+
+  it('refuses the issue’s 15 MB update to a draft with the default limits, over a raw socket', async () => {
+    const s = await server();
+    const name = formatDocName({ kind: 'draft', meetingId: meeting, draftId: oid() });
+    const source = new Y.Doc();
+    source.getText('t').insert(0, 'x'.repeat(15 * 1024 * 1024));
+    const update = Y.encodeStateAsUpdate(source);
+    // y-websocket frame: messageSync (0), syncUpdate (2), length-prefixed update.
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint(encoder, 2);
+    encoding.writeVarUint8Array(encoder, update);
+    const ws = await rawSocket(s, name);
+    const closed = closeCode(ws);
+    ws.send(encoding.toUint8Array(encoder));
+    expect(await closed).toBe(CollabCloseCode.TOO_LARGE);
+    expect((await s.persistence.load(name)).updates).toHaveLength(0);
   });
 
   it('closes a connection that floods messages with 4429, others unaffected', async () => {

@@ -23,6 +23,7 @@ describe('decideOnClose', () => {
     expect(decideOnClose(4403)).toEqual({ kind: 'stop', reason: 'forbidden' });
     expect(decideOnClose(4404)).toEqual({ kind: 'stop', reason: 'unknownDocument' });
     expect(decideOnClose(1009)).toEqual({ kind: 'stop', reason: 'tooBig' });
+    expect(decideOnClose(CollabCloseCode.TOO_LARGE)).toEqual({ kind: 'stop', reason: 'tooBig' });
     expect(decideOnClose(4400)).toEqual({ kind: 'stop', reason: 'badMessage' });
   });
   it('reconnects after a pause when rate limited', () => {

@@ -29,7 +29,7 @@ export type CloseDecision =
 
 /**
  * Decides what the client does after a terminal close (the stock provider stopped on a 44xx code
- * or 1009): renew the token and reconnect (4401, 4408), reconnect after a pause (4429, rate
+ * or 1009; 4413 and 1009 both mean the edit was too large): renew the token and reconnect (4401, 4408), reconnect after a pause (4429, rate
  * limited), or stop with a reason for the user.
  */
 export function decideOnClose(code: number): CloseDecision {
@@ -42,6 +42,7 @@ export function decideOnClose(code: number): CloseDecision {
     case CollabCloseCode.UNKNOWN_DOCUMENT:
       return { kind: 'stop', reason: 'unknownDocument' };
     case CollabCloseCode.MESSAGE_TOO_BIG:
+    case CollabCloseCode.TOO_LARGE:
       return { kind: 'stop', reason: 'tooBig' };
     default:
       return { kind: 'stop', reason: 'badMessage' };
