@@ -37,6 +37,15 @@ export const forbidden = (message = 'You are not allowed to do this.'): AppError
   appError('forbidden', 403, message);
 export const notFound = (what: string): AppError =>
   appError('not_found', 404, `${what} was not found.`);
+/** 405 with the `Allow` header: the path exists, the method is not declared on it. */
+export const methodNotAllowed = (method: string, path: string, allow: string[]): AppError =>
+  appError(
+    'method_not_allowed',
+    405,
+    `${method} is not allowed on ${path}; use ${allow.join(', ')}. See GET /api/openapi.json.`,
+    { allow },
+    { Allow: allow.join(', ') },
+  );
 export const conflict = (message: string, details?: unknown): AppError =>
   appError('conflict', 409, message, details);
 export const tooManyRequests = (message: string, retryAfterSeconds: number): AppError =>

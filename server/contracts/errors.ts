@@ -11,6 +11,7 @@ export const errorCodes = [
   'token_expired',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'duplicate',
   'invalid_transition',

@@ -2,7 +2,7 @@ import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { AuthUser, Authenticator } from '../auth/auth-user';
-import { fieldIssues, unauthenticated, validationError } from '../errors';
+import { fieldIssues, methodNotAllowed, unauthenticated, validationError } from '../errors';
 import type { FieldIssue } from '../contracts/errors';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -128,5 +128,49 @@ export class ApiRouter {
       else res.status(status).json(result);
     });
     return this;
+  }
+
+  /**
+   * A router to mount right after {@link router}: a request that reached it on a declared path
+   * used a method no route declares there, and gets 405 with `Allow` (derived from the declared
+   * routes; HEAD with GET). OPTIONS gets 204 with `Allow`. Build it after every route is declared.
+   */
+  methodNotAllowed(): Router {
+    const guard = express.Router();
+    const byPath = new Map<string, Set<string>>();
+    for (const doc of this.docs) {
+      const methods = byPath.get(doc.path) ?? new Set<string>();
+      methods.add(doc.method.toUpperCase());
+      if (doc.method === 'get') methods.add('HEAD');
+      byPath.set(doc.path, methods);
+    }
+    // Several declared paths may match one URL (`/meetings/:id` and `/meetings/mine`): each adds
+    // its methods, and the last handler answers with their union.
+    for (const [path, methods] of byPath) {
+      guard.all(path, (_req, res, next) => {
+        const allowed = (res.locals.allow ?? new Set<string>()) as Set<string>;
+        for (const m of methods) allowed.add(m);
+        res.locals.allow = allowed;
+        next();
+      });
+    }
+    guard.use((req, res, next) => {
+      const allowed = res.locals.allow as Set<string> | undefined;
+      if (!allowed?.size) {
+        next();
+        return;
+      }
+      const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+      const allow = [...allowed].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+      if (req.method === 'OPTIONS') {
+        res
+          .set('Allow', [...allow, 'OPTIONS'].join(', '))
+          .status(204)
+          .end();
+        return;
+      }
+      next(methodNotAllowed(req.method, req.originalUrl.split('?')[0] ?? '', allow));
+    });
+    return guard;
   }
 }

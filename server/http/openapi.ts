@@ -6,11 +6,60 @@ type JsonSchema = Record<string, unknown> & {
   required?: string[];
 };
 
+/** The message of the refinement every PATCH body carries (see the contracts). */
+const NON_EMPTY_RULE = 'give at least one field to change';
+
+/** One cross-field rule of a schema: what must hold, and the field it is reported on. */
+interface RefinementRule {
+  rule: string;
+  path?: string;
+}
+
+/**
+ * The refinements (`.refine(...)`) of one Zod schema node, by their messages. JSON Schema cannot
+ * express rules such as "endsAt after startsAt"; without this they would be enforced by the API
+ * but missing from its description.
+ */
+function refinementRules(type: z.core.$ZodType): RefinementRule[] {
+  const rules: RefinementRule[] = [];
+  for (const check of type._zod.def.checks ?? []) {
+    const def = check._zod.def as {
+      check: string;
+      path?: PropertyKey[];
+      error?: (issue: unknown) => unknown;
+    };
+    if (def.check !== 'custom') continue;
+    const out = def.error?.({ code: 'custom', input: undefined, path: [] });
+    const message =
+      typeof out === 'string'
+        ? out
+        : typeof (out as { message?: unknown } | undefined)?.message === 'string'
+          ? (out as { message: string }).message
+          : 'a rule checked by the server (see the error message)';
+    rules.push({
+      rule: message,
+      ...(def.path?.length ? { path: def.path.map(String).join('.') } : {}),
+    });
+  }
+  return rules;
+}
+
 function schemaOf(type: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const schema = z.toJSONSchema(type, {
     io,
     unrepresentable: 'any',
     target: 'draft-2020-12',
+    override: (ctx) => {
+      const rules = refinementRules(ctx.zodSchema);
+      if (!rules.length) return;
+      const json = ctx.jsonSchema as Record<string, unknown>;
+      // Expressed in JSON Schema where it can be; described (x-rules, description) in any case.
+      if (rules.some((r) => r.rule === NON_EMPTY_RULE)) json.minProperties = 1;
+      json['x-rules'] = rules;
+      const text = rules.map((r) => (r.path ? `${r.path}: ${r.rule}` : r.rule)).join('; ');
+      const before = typeof json.description === 'string' ? `${json.description} ` : '';
+      json.description = `${before}Rules: ${text}.`;
+    },
   }) as JsonSchema;
   delete schema.$schema;
   return schema;

@@ -43,4 +43,39 @@ describe('buildOpenApi', () => {
       expect.arrayContaining(['200', '400', '401', '404']),
     );
   });
+
+  it('describes cross-field rules (refinements) as x-rules, and a non-empty PATCH as minProperties', () => {
+    const api = new ApiRouter(noAuth);
+    api.route({
+      method: 'patch',
+      path: '/periods/:id',
+      summary: 'Change a period',
+      tags: ['periods'],
+      body: z
+        .object({ from: z.string(), to: z.string() })
+        .partial()
+        .refine((v) => Object.keys(v).length > 0, 'give at least one field to change')
+        .refine((v) => !v.from || !v.to || v.to > v.from, {
+          message: 'must be after from',
+          path: ['to'],
+        }),
+      handler: () => undefined,
+    });
+    const doc = buildOpenApi(api.docs, { version: '1' }) as {
+      paths: Record<
+        string,
+        { patch: { requestBody: { content: Record<string, { schema: object }> } } }
+      >;
+    };
+    const schema = doc.paths['/api/periods/{id}']?.patch.requestBody.content['application/json']
+      ?.schema as Record<string, unknown>;
+    expect(schema.minProperties).toBe(1);
+    expect(schema['x-rules']).toEqual([
+      { rule: 'give at least one field to change' },
+      { rule: 'must be after from', path: 'to' },
+    ]);
+    expect(schema.description).toBe(
+      'Rules: give at least one field to change; to: must be after from.',
+    );
+  });
 });
