@@ -19,6 +19,7 @@ let mongoUri: string;
 let db: MongoClient;
 let c: DemoClients;
 let meeting: Meeting;
+let versionsPath: string;
 
 beforeAll(async () => {
   mongoUri = uniqueDbUri('robust');
@@ -27,6 +28,14 @@ beforeAll(async () => {
   await db.connect();
   c = await demoClients(app.url);
   meeting = await buildMeeting(c, await directory(c.admin), { delegates: ['daibieu1'] });
+  const first = await post(
+    documentsPath(),
+    multipart('ZZ', { title: 'First' }, pdfBytes('first')),
+    'multipart/form-data; boundary=ZZ',
+    c.secretary.token,
+  );
+  if (first.status !== 201) throw new Error(`upload: ${String(first.status)}`);
+  versionsPath = `${documentsPath()}/${(first.body as { id: string }).id}/versions`;
 }, 120_000);
 
 afterAll(async () => {
@@ -61,7 +70,10 @@ async function post(
   body: Buffer | string,
   contentType: string,
   token?: string,
-): Promise<{ status: number; body: { error?: { code: string; message: string } } }> {
+): Promise<{
+  status: number;
+  body: { id?: string; error?: { code: string; message: string } };
+}> {
   const res = await fetch(app.url + path, {
     method: 'POST',
     headers: {
@@ -115,9 +127,10 @@ async function abortedUpload(
   head: Buffer,
   declaredLength: number,
   ready: () => Promise<boolean>,
+  method = 'POST',
 ): Promise<void> {
   const req = httpRequest(app.url + path, {
-    method: 'POST',
+    method,
     headers: { ...headers, 'content-length': String(declaredLength) },
   });
   req.on('error', () => undefined);
@@ -249,7 +262,7 @@ const brokenMultipart = fc
 describe('property: broken multipart bodies', () => {
   it('every upload route answers a broken multipart body with 4xx, stays up and stores nothing', async () => {
     const before = await stored();
-    const routes = [documentsPath(), '/api/minutes/verify'];
+    const routes = [documentsPath(), versionsPath, '/api/minutes/verify'];
     await fc.assert(
       fc.asyncProperty(brokenMultipart, fc.constantFrom(...routes), async (input, route) => {
         const res = await post(route, input.body, input.type, c.secretary.token);
@@ -268,13 +281,14 @@ describe('property: broken multipart bodies', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 700 * 1024 }),
-        fc.constantFrom(documentsPath(), '/api/minutes/verify'),
+        fc.constantFrom(documentsPath(), versionsPath, '/api/minutes/verify', 'raw verify'),
         async (sent, route) => {
           const full = multipart('QQ', { title: 'Aborted' }, pdfOfSize(800 * 1024));
+          const raw = route === 'raw verify';
           await abortedUpload(
-            route,
+            raw ? '/api/minutes/verify' : route,
             {
-              'content-type': 'multipart/form-data; boundary=QQ',
+              'content-type': raw ? 'application/pdf' : 'multipart/form-data; boundary=QQ',
               authorization: `Bearer ${c.secretary.token ?? ''}`,
             },
             full.subarray(0, sent),
@@ -283,7 +297,7 @@ describe('property: broken multipart bodies', () => {
           );
         },
       ),
-      { numRuns: 8 },
+      { numRuns: 10 },
     );
     await waitFor(
       async () => JSON.stringify(await stored()) === JSON.stringify(before),
@@ -295,41 +309,105 @@ describe('property: broken multipart bodies', () => {
 });
 
 describe('property: broken JSON bodies', () => {
-  const validBodies: [string, unknown][] = [
-    ['/api/auth/login', { username: 'thuky', password: 'wrong password' }],
-    ['/api/minutes/verify', { sha256: 'a'.repeat(64) }],
+  /** JSON routes tried, each with a valid body to cut short. */
+  const jsonRoutes = (): { method: string; path: string; valid: unknown }[] => [
+    { method: 'POST', path: '/api/auth/login', valid: { username: 'thuky', password: 'wrong' } },
+    { method: 'POST', path: '/api/minutes/verify', valid: { sha256: 'a'.repeat(64) } },
+    { method: 'POST', path: '/api/meetings', valid: { title: 'Họp', startsAt: 'x' } },
+    { method: 'PATCH', path: `/api/meetings/${meeting.id}`, valid: { title: 'Họp mới' } },
+    { method: 'PATCH', path: `${documentsPath()}/x`, valid: { title: 'Tài liệu' } },
   ];
 
-  it('truncated JSON answers 400 on every JSON route tried, and the app stays up', async () => {
+  async function send(
+    route: { method: string; path: string },
+    body: Buffer | string,
+  ): Promise<number> {
+    const res = await fetch(app.url + route.path, {
+      method: route.method,
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${c.secretary.token ?? ''}`,
+      },
+      body,
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  const meetingsStored = (): Promise<number> => db.db().collection('meetings').countDocuments();
+
+  it('truncated JSON answers 400 on every JSON route tried, stores nothing, and the app stays up', async () => {
+    const before = [await meetingsStored(), ...(await stored())];
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...validBodies),
+        fc.constantFrom(...jsonRoutes()),
         fc.double({ min: 0, max: 1, noNaN: true }),
-        async ([route, body], keep) => {
-          const text = JSON.stringify(body);
+        async (route, keep) => {
+          const text = JSON.stringify(route.valid);
           const cut = Math.max(1, Math.floor(keep * (text.length - 1)));
-          const res = await post(route, text.slice(0, cut), 'application/json');
-          expect(res.status).toBe(400);
+          expect(await send(route, text.slice(0, cut))).toBe(400);
         },
       ),
       { numRuns: 30 },
+    );
+    expect(alive(app.pid)).toBe(true);
+    expect([await meetingsStored(), ...(await stored())]).toEqual(before);
+  }, 60_000);
+
+  it('arbitrary bytes sent as JSON answer 4xx, store nothing, and the app stays up', async () => {
+    const before = [await meetingsStored(), ...(await stored())];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...jsonRoutes()),
+        fc.uint8Array({ minLength: 1, maxLength: 512 }),
+        async (route, bytes) => {
+          const status = await send(route, Buffer.from(bytes));
+          expect(status).toBeGreaterThanOrEqual(400);
+          expect(status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 30 },
+    );
+    expect(alive(app.pid)).toBe(true);
+    expect([await meetingsStored(), ...(await stored())]).toEqual(before);
+  }, 60_000);
+
+  it('the signed webhook answers truncated or arbitrary bodies with 4xx, and the app stays up', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 1024 }), async (bytes) => {
+        const res = await fetch(`${app.url}/api/livekit/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/webhook+json', authorization: 'x.y.z' },
+          body: Buffer.from(bytes),
+        });
+        await res.arrayBuffer();
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 20 },
     );
     expect(alive(app.pid)).toBe(true);
   }, 60_000);
 
-  it('arbitrary bytes sent as JSON answer 4xx, and the app stays up', async () => {
+  it('a JSON body cut off by a dropped connection leaves the app up', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...validBodies.map(([route]) => route)),
-        fc.uint8Array({ minLength: 1, maxLength: 512 }),
-        async (route, bytes) => {
-          const res = await post(route, Buffer.from(bytes), 'application/json');
-          expect(res.status).toBeGreaterThanOrEqual(400);
-          expect(res.status).toBeLessThan(500);
-        },
-      ),
-      { numRuns: 30 },
+      fc.asyncProperty(fc.integer({ min: 0, max: 2000 }), async (sent) => {
+        const body = Buffer.from(JSON.stringify({ title: 'x'.repeat(4000) }));
+        await abortedUpload(
+          `/api/meetings/${meeting.id}`,
+          {
+            'content-type': 'application/json',
+            authorization: `Bearer ${c.secretary.token ?? ''}`,
+          },
+          body.subarray(0, sent),
+          body.length,
+          () => Promise.resolve(true),
+          'PATCH',
+        );
+      }),
+      { numRuns: 10 },
     );
     expect(alive(app.pid)).toBe(true);
+    expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
   }, 60_000);
 });
