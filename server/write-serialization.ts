@@ -3,6 +3,7 @@ import mongoose, { Schema } from 'mongoose';
 import type { Types } from 'mongoose';
 import type { Collection } from 'mongodb';
 import { conflict, notFound } from './errors';
+import { KeyedQueue } from './keyed-queue';
 
 // FerretDB v1 on SQLite applies an update as read-modify-write of the whole document without a
 // lock: two concurrent updates of one document can both "match" a condition and the later
@@ -29,7 +30,7 @@ function jitter(attempt: number): Promise<void> {
  */
 export class SequencedAppender<H> {
   private readonly heads = new Map<string, H>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queues = new KeyedQueue();
 
   constructor(
     private readonly opts: {
@@ -46,15 +47,7 @@ export class SequencedAppender<H> {
    * whatever `insert` throws besides a duplicate key.
    */
   append<T extends H>(key: string, insert: (head: H | null) => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.attempt(key, insert));
-    this.queues.set(key, run);
-    void run
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.queues.get(key) === run) this.queues.delete(key);
-      });
-    return run;
+    return this.queues.run(key, () => this.attempt(key, insert));
   }
 
   /** Forgets the cached head of a key (after it was changed outside this appender). */
@@ -132,22 +125,13 @@ export function serializedUpdate<T extends Revisioned>(
 ): Promise<SerializedUpdate<T>> {
   // Writers of this process take turns per document, so they never contend with each other;
   // the revision records below serialize them against other processes.
-  const key = `${model.collection.collectionName}/${id.toHexString()}`;
-  const previous = localTurns.get(key) ?? Promise.resolve();
-  const mine = previous.then(() => serializedUpdateOnce(model, id, compute, what));
-  const settled = mine.then(
-    () => undefined,
-    () => undefined,
+  return localTurns.run(`${model.collection.collectionName}/${id.toHexString()}`, () =>
+    serializedUpdateOnce(model, id, compute, what),
   );
-  localTurns.set(key, settled);
-  void settled.then(() => {
-    if (localTurns.get(key) === settled) localTurns.delete(key);
-  });
-  return mine;
 }
 
-/** The tail of each document's queue of writers in this process. */
-const localTurns = new Map<string, Promise<void>>();
+/** Each document's queue of writers in this process. */
+const localTurns = new KeyedQueue();
 
 async function serializedUpdateOnce<T extends Revisioned>(
   model: { collection: Collection },

@@ -22,6 +22,7 @@ import { serializedUpdate } from '../write-serialization';
 import type { AgendaDocumentBridge } from './agenda-bridge';
 import { materializeFromDocument } from './agenda-materializer';
 import { buildAgenda, recordItems } from './agenda-view';
+import { KeyedQueue } from '../keyed-queue';
 
 let bridge: AgendaDocumentBridge | undefined;
 
@@ -34,19 +35,11 @@ export function useAgendaBridge(next: AgendaDocumentBridge | undefined): void {
   bridge = next;
 }
 
-const queues = new Map<string, Promise<unknown>>();
+const queues = new KeyedQueue();
 
 /** Runs edits of one meeting's agenda one after another within this process. */
 function exclusive<T>(meetingId: string, run: () => Promise<T>): Promise<T> {
-  const previous = queues.get(meetingId) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(run);
-  queues.set(meetingId, next);
-  void next
-    .catch(() => undefined)
-    .finally(() => {
-      if (queues.get(meetingId) === next) queues.delete(meetingId);
-    });
-  return next;
+  return queues.run(meetingId, run);
 }
 
 function toDocItems(items: Awaited<ReturnType<typeof recordItems>>): AgendaDocItem[] {

@@ -65,6 +65,7 @@ import {
 } from './conference.model';
 import type { RecordingLean } from './conference.model';
 import { isMediaFailure, mediaCall } from './media-error-map';
+import { KeyedQueue } from '../keyed-queue';
 
 /** The GridFS bucket holding conference recordings (collections recording_files.*). */
 export const RECORDING_BUCKET = 'recording_files';
@@ -147,7 +148,7 @@ export class ConferenceService {
   /** Meetings whose room this process opened, with the unsubscribe of their live events. */
   private readonly opened = new Map<string, () => void>();
   /** Lifecycle work per meeting, in order (open, close). */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queues = new KeyedQueue();
   private readonly recordings = new Map<string, ActiveRecording>();
   private bucket: GridFSBucket | undefined;
   private closed = false;
@@ -176,15 +177,7 @@ export class ConferenceService {
   }
 
   private enqueue(meetingId: string, fn: () => Promise<void>): Promise<void> {
-    const previous = this.queues.get(meetingId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(fn);
-    this.queues.set(meetingId, next);
-    void next
-      .finally(() => {
-        if (this.queues.get(meetingId) === next) this.queues.delete(meetingId);
-      })
-      .catch(() => undefined);
-    return next;
+    return this.queues.run(meetingId, fn);
   }
 
   private async currentItemOf(
@@ -333,7 +326,7 @@ export class ConferenceService {
   /** Stops recordings and monitors of this process (rooms stay open for other nodes). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.queues.values()]);
+    await this.queues.idle();
     for (const unsubscribe of this.opened.values()) unsubscribe();
     this.opened.clear();
     const active = [...this.recordings.entries()];

@@ -44,6 +44,7 @@ import { verifyPdfSignatures } from './signing/pdf-verify';
 import type { PdfSigner } from './signing/signing-credentials';
 import { buildMinutesTemplate } from './templates/minutes.template';
 import { buildNoticeTemplate } from './templates/notice.template';
+import { KeyedQueue } from '../keyed-queue';
 
 const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
 
@@ -128,7 +129,7 @@ function parseMeta(json: string | null | undefined): MinutesDocumentMeta | null 
  */
 export function createMinutesService(deps: MinutesServiceDeps) {
   const { collab, logger } = deps;
-  const publishing = new Map<string, Promise<unknown>>();
+  const publishing = new KeyedQueue();
 
   const docName = (meetingId: string, kind: MinutesKind): string =>
     formatDocName({ kind, meetingId });
@@ -546,18 +547,7 @@ export function createMinutesService(deps: MinutesServiceDeps) {
       meetingId: string,
       kind: MinutesKind,
     ): Promise<PublishedMinutesVersion> {
-      const key = `${meetingId}:${kind}`;
-      const previous = publishing.get(key) ?? Promise.resolve();
-      const run = previous.then(
-        () => publishOnce(user, meetingId, kind),
-        () => publishOnce(user, meetingId, kind),
-      );
-      const settled = run.catch(() => undefined);
-      publishing.set(key, settled);
-      void settled.then(() => {
-        if (publishing.get(key) === settled) publishing.delete(key);
-      });
-      return run;
+      return publishing.run(`${meetingId}:${kind}`, () => publishOnce(user, meetingId, kind));
     },
 
     /** The secretary starts a correction of the published text (a new version). @throws 403, 409. */
