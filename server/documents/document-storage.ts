@@ -197,8 +197,13 @@ async function storeStream(
     await removeFile(fileId);
     throw limit.hit ? tooLarge(limitBytes) : err;
   }
-  const type: DocumentType | null =
-    kind === 'zip' ? await classifyStoredZip(fileId, size) : (kind ?? null);
+  let type: DocumentType | null;
+  try {
+    type = kind === 'zip' ? await classifyStoredZip(fileId, size) : (kind ?? null);
+  } catch (err) {
+    await removeFile(fileId);
+    throw err;
+  }
   if (!type) {
     await removeFile(fileId);
     throw unsupported();
