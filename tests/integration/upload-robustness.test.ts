@@ -80,7 +80,7 @@ async function post(
       'content-type': contentType,
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as never };
@@ -182,7 +182,7 @@ describe('point 1: a truncated multipart body does not stop the app', () => {
       },
       full.subarray(0, 900 * 1024),
       full.length,
-      async () => (await stored())[1] > (before[1] ?? 0),
+      async () => ((await stored())[1] ?? 0) > (before[1] ?? 0),
     );
     await waitFor(
       async () => JSON.stringify(await stored()) === JSON.stringify(before),
@@ -328,7 +328,7 @@ describe('property: broken JSON bodies', () => {
         'content-type': 'application/json',
         authorization: `Bearer ${c.secretary.token ?? ''}`,
       },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
     });
     await res.arrayBuffer();
     return res.status;
