@@ -411,3 +411,22 @@ describe('property: broken JSON bodies', () => {
     expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
   }, 60_000);
 });
+
+describe('point 9: download names', () => {
+  it('serves a document uploaded as "hoá đơn<RLO>fdp.exe" without the override', async () => {
+    const res = await post(
+      documentsPath(),
+      multipart('ZZ', { title: 'RLO' }, pdfBytes('rlo'), 'hoá đơn\u202Efdp.exe'),
+      'multipart/form-data; boundary=ZZ',
+      c.secretary.token,
+    );
+    expect(res.status).toBe(201);
+    const download = await fetch(`${app.url}${documentsPath()}/${res.body.id ?? ''}/content`, {
+      headers: { authorization: `Bearer ${c.secretary.token ?? ''}` },
+    });
+    await download.arrayBuffer();
+    const header = download.headers.get('content-disposition') ?? '';
+    expect(header).toContain(`filename*=UTF-8''${encodeURIComponent('hoá đơnfdp.pdf')}`);
+    expect(header).not.toMatch(/%E2%80%AE/i);
+  });
+});
