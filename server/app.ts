@@ -146,7 +146,7 @@ export function createApp(deps: AppDeps): { app: Express; api: ApiRouter } {
     res.json(openApi);
   });
   app.use('/api', api.router);
-  app.use('/api', api.methodNotAllowed());
+  app.use('/api', api.methodNotAllowed([{ method: 'get', path: '/openapi.json' }]));
   app.use('/api', apiNotFound);
   serveClient(app, config.clientDist);
   app.use(errorHandler);

@@ -133,12 +133,13 @@ export class ApiRouter {
   /**
    * A router to mount right after {@link router}: a request that reached it on a declared path
    * used a method no route declares there, and gets 405 with `Allow` (derived from the declared
-   * routes; HEAD with GET). OPTIONS gets 204 with `Allow`. Build it after every route is declared.
+   * routes; HEAD with GET). OPTIONS gets 204 with `Allow`. Build it after every route is declared;
+   * `others` adds routes served outside this router (e.g. `GET /openapi.json`).
    */
-  methodNotAllowed(): Router {
+  methodNotAllowed(others: readonly { method: Method; path: string }[] = []): Router {
     const guard = express.Router();
     const byPath = new Map<string, Set<string>>();
-    for (const doc of this.docs) {
+    for (const doc of [...this.docs, ...others]) {
       const methods = byPath.get(doc.path) ?? new Set<string>();
       methods.add(doc.method.toUpperCase());
       if (doc.method === 'get') methods.add('HEAD');

@@ -74,6 +74,12 @@ describe('405 Method Not Allowed', () => {
     expect(res.headers.get('allow')).toMatch(/PATCH/);
   });
 
+  it('answers POST /api/openapi.json with 405 and Allow GET, HEAD', async () => {
+    const res = await fetch(`${app.url}/api/openapi.json`, { method: 'POST' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   it('still answers 404 on a path that no route declares', async () => {
     const res = await fetch(`${app.url}/api/no-such-thing`, { method: 'DELETE' });
     expect(res.status).toBe(404);
