@@ -41,7 +41,7 @@ import type { FloorEntry } from '../contracts/speakers';
 import { contentDisposition } from '../documents/content-disposition';
 import { appError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { liveService } from '../live/live.service';
-import { requireAccess } from '../meetings/meeting-access.service';
+import { accessOf, requireAccess } from '../meetings/meeting-access.service';
 import { MeetingModel } from '../meetings/meeting.model';
 import {
   canChair,
@@ -53,6 +53,8 @@ import {
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import type { FloorHooks } from '../speakers/floor-hooks';
 import { FloorEntryModel } from '../speakers/floor-entry.model';
+import { UnitModel } from '../units/unit.model';
+import { conferenceRefusals, notLiveRefusal } from './conference-refusals';
 import { conferenceSite, conferenceSitesOf } from './conference-sites';
 import type { ConferenceSite } from './conference-sites';
 import {
@@ -78,12 +80,8 @@ interface ActiveRecording {
 }
 
 function requireLive(access: MeetingAccess): void {
-  if (access.state !== 'live') {
-    throw conflict(`The meeting is ${access.state}; its conference runs only while it is live.`, {
-      current: access.state,
-      reason: 'not_live',
-    });
-  }
+  const refusal = notLiveRefusal(access.state);
+  if (refusal) throw refusal;
 }
 
 function conferenceEnded(endedAt: Date): Error {
@@ -350,21 +348,22 @@ export class ConferenceService {
   // ---------------------------------------------------------------- joining
 
   /**
-   * A conference token for the caller's role in a live meeting.
-   * @throws AppError 404/403 (not a participant), 409 (not live), 400 (several sites and no
-   *   `siteId`), 503 (LiveKit).
+   * A conference token for the caller's role in a live meeting. Each refusal has its own code:
+   * 404 (no such meeting, or a hidden one), 403 `not_site_operator` (neither invited nor an
+   * operator of a site), 409 `meeting_not_started` / `meeting_over` / `conference_ended`, 403
+   * `removed_from_conference`, 400 (several sites and no `siteId`), 503 (LiveKit).
    */
   async token(
     user: AuthUser,
     meetingId: string,
     input: ConferenceTokenRequest,
   ): Promise<ConferenceTokenInfo> {
-    const access = await requireAccess(user, meetingId);
-    if (!takesPart(access)) {
-      throw forbidden(
-        'Only participants of the meeting and its site operators join its conference.',
-      );
+    const access = await accessOf(user, meetingId);
+    // SECURITY: decided before anything else is read; a hidden meeting stays hidden.
+    if (!access || (access.visibility === 'confidential' && !takesPart(access))) {
+      throw notFound(`Meeting ${meetingId}`);
     }
+    if (!takesPart(access)) throw conferenceRefusals.notSiteOperator();
     requireLive(access);
     const who = await this.whoJoins(user, access, input);
     const identity = formatParticipantIdentity(who.identity);
@@ -411,7 +410,7 @@ export class ConferenceService {
     const asSite = async (siteId: string) => {
       const site = await conferenceSite(access.meetingId, siteId);
       if (!site) throw notFound(`Site ${siteId} of meeting ${access.meetingId}`);
-      if (!operatesSite(access, siteId)) throw forbidden('You do not operate this site.');
+      if (!operatesSite(access, siteId)) throw conferenceRefusals.notOperatorOfSite(site.unit.name);
       const meeting = await MeetingModel.findById(access.meetingId, { hostUnitId: 1 }).lean();
       const hub = meeting?.hostUnitId.toHexString() === site.unitId;
       return {
@@ -421,6 +420,7 @@ export class ConferenceService {
         unit: site.unit,
       };
     };
+    if (input.as === 'hub') return this.asHub(access);
     if (input.siteId) return asSite(input.siteId);
     if (access.role) {
       return {
@@ -430,13 +430,40 @@ export class ConferenceService {
       };
     }
     const [only, ...more] = access.operatedSiteIds;
-    if (!only) throw forbidden('You do not take part in this meeting.');
+    if (!only) throw conferenceRefusals.notSiteOperator();
     if (more.length > 0) {
       throw badRequest('You operate several sites of this meeting: say which one (siteId).', {
         siteIds: access.operatedSiteIds,
       });
     }
     return asSite(only);
+  }
+
+  /** The hub (the host unit's room), joined by the chair's console to put it on air. */
+  private async asHub(access: MeetingAccess): Promise<{
+    identity: ParticipantIdentity;
+    role: ConferenceRole;
+    displayName: string;
+    unit: ConferenceUnit;
+  }> {
+    if (!canChair(access)) throw conferenceRefusals.hubForChairOnly();
+    const meeting = await MeetingModel.findById(access.meetingId, { hostUnitId: 1 }).lean();
+    const unit = meeting
+      ? await UnitModel.findById(meeting.hostUnitId, {
+          code: 1,
+          name: 1,
+          shortName: 1,
+          level: 1,
+        }).lean()
+      : null;
+    if (!unit) throw notFound(`The host unit of meeting ${access.meetingId}`);
+    const name = (unit.shortName ?? unit.name).normalize('NFC');
+    return {
+      identity: { kind: 'site', unitCode: unit.code },
+      role: 'hub',
+      displayName: name,
+      unit: { code: unit.code, name, level: unit.level as ConferenceUnit['level'] },
+    };
   }
 
   // ---------------------------------------------------------------- chair controls

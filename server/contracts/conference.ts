@@ -21,7 +21,15 @@ export const conferenceIdentitySchema = z
  * Body of `POST /api/meetings/:id/conference/token`. A site operator names the site they join
  * for (`siteId`); without it a person joins in their own name (or for their only site).
  */
-export const conferenceTokenRequestSchema = z.object({ siteId: objectIdSchema.optional() });
+export const conferenceTokenRequestSchema = z.object({
+  /** Join as this site (its operators); needed only by whoever operates several. */
+  siteId: objectIdSchema.optional(),
+  /**
+   * `hub`: join as the hub, the host unit's room (`site:<host unit code>`, always on air), so the
+   * chair's console puts the main site's camera and microphone on air itself (chair only).
+   */
+  as: z.enum(['hub']).optional(),
+});
 /** Body of `POST /api/meetings/:id/conference/token`. */
 export type ConferenceTokenRequest = z.infer<typeof conferenceTokenRequestSchema>;
 

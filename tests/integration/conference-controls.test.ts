@@ -117,7 +117,7 @@ describe('conference tokens', () => {
     expect((await tokenOf(c.anonymous)).status).toBe(401);
     const outsider = await tokenOf(c.unitAdmin);
     expect(outsider.status).toBe(403);
-    expect((outsider.body as unknown as ErrorBody).error.code).toBe('forbidden');
+    expect((outsider.body as unknown as ErrorBody).error.code).toBe('not_site_operator');
     expect((await tokenOf(c.admin)).status).toBe(403);
     expect((await tokenOf(c.opVinhYen, { siteId: tamHop.id })).status).toBe(403);
     expect((await tokenOf(c.opVinhYen, { siteId: 'nope' })).status).toBe(400);
