@@ -462,7 +462,7 @@ export class ConferenceService {
       identity: { kind: 'site', unitCode: unit.code },
       role: 'hub',
       displayName: name,
-      unit: { code: unit.code, name, level: unit.level as ConferenceUnit['level'] },
+      unit: { code: unit.code, name, level: unit.level },
     };
   }
 
