@@ -545,6 +545,29 @@ export class ConferenceService {
     return { muted: sids.length > 0 ? [identity] : [], trackSids: sids };
   }
 
+  /**
+   * Asks a participant who may speak (holds the floor, or the hub) to turn its microphone back
+   * on: LiveKit has no remote unmute here, so its screen asks the people there, who accept. The
+   * server still decides who is heard: without the floor the request is refused.
+   * @throws AppError 403/404/409 (`floor_required` without the floor)/503.
+   */
+  async askUnmute(user: AuthUser, meetingId: string, identity: string): Promise<void> {
+    await this.chairOf(user, meetingId);
+    const p = await this.withRoom(meetingId, () =>
+      this.media.control.getParticipant(meetingId, identity),
+    );
+    if (!p.canPublish) {
+      throw appError(
+        'floor_required',
+        409,
+        `${identity} does not hold the floor: give it the floor before asking it to unmute.`,
+        { identity },
+      );
+    }
+    await liveService.publish(meetingId, 'conference.unmute_requested', { identity });
+    await this.audit(user, meetingId, 'conference.unmute_requested', identity);
+  }
+
   /** Mutes every microphone but the chair's and the hub's. @throws AppError 403/404/409/503. */
   async muteAll(user: AuthUser, meetingId: string): Promise<ConferenceMuteResult> {
     await this.chairOf(user, meetingId);

@@ -3,7 +3,7 @@ import { connectionQualities } from '../../media/contracts/connection-quality';
 import { conferenceRoles } from '../../media/contracts/grant-profiles';
 import { roomMetadataSchema } from '../../media/contracts/conference-room';
 import { conferenceUnitSchema } from '../../media/contracts/participant-metadata';
-import { rollCallStatuses } from '../../media/contracts/roll-call';
+import { rollCallParticipantSchema, rollCallStatuses } from '../../media/contracts/roll-call';
 import { isoDateTimeSchema, objectIdSchema } from './common';
 
 /**
@@ -112,6 +112,8 @@ export const conferenceRollCallSchema = z.object({
   meetingId: objectIdSchema,
   takenAt: isoDateTimeSchema,
   sites: z.array(conferenceRollCallSiteSchema),
+  /** Everyone connected with their camera and microphone: who is on air, who is muted. */
+  participants: z.array(rollCallParticipantSchema),
   unexpected: z.array(z.string()),
   counts: z.object({
     expected: z.number().int(),
