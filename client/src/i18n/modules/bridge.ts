@@ -30,6 +30,13 @@ export const vi = {
     floor: {
       othersWaiting: '{name} đang chờ',
     },
+    operators: {
+      none: 'Chưa có người vận hành',
+      edit: 'Sửa',
+      editOf: 'Sửa người vận hành điểm cầu {name}',
+      pick: 'Chọn người vận hành',
+      pickOf: 'Người vận hành điểm cầu {name}',
+    },
     poll: {
       none: 'Không có biểu quyết nào.',
     },
@@ -67,6 +74,13 @@ export const en: typeof vi = {
     },
     floor: {
       othersWaiting: '{name} is waiting',
+    },
+    operators: {
+      none: 'No operator yet',
+      edit: 'Change',
+      editOf: 'Change the operators of site {name}',
+      pick: 'Choose the operators',
+      pickOf: 'Operators of site {name}',
     },
     poll: {
       none: 'No polls.',
