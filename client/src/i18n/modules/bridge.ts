@@ -8,6 +8,8 @@ export const vi = {
       hint: 'Các điểm cầu chỉ thấy và nghe hội trường khi điểm cầu chính được phát lên cầu.',
       fromHere: 'Camera và micrô của máy này đang phát lên cầu với tư cách điểm cầu chính.',
       putOnAir: 'Phát hình điểm cầu chính',
+      elsewhere: 'Điểm cầu chính đang được phát từ một máy khác.',
+      takeOver: 'Phát từ máy này',
       takeOffAir: 'Dừng phát',
     },
     mic: {
@@ -53,6 +55,8 @@ export const en: typeof vi = {
       hint: 'Sites see and hear the hall only while the hub is on air.',
       fromHere: "This device's camera and microphone are on air as the hub.",
       putOnAir: 'Put the hub on air',
+      elsewhere: 'The hub is on air from another device.',
+      takeOver: 'Put it on air from here',
       takeOffAir: 'Take off air',
     },
     mic: {
