@@ -393,7 +393,8 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
 
     await cell.getByTestId('site-operators-edit').click();
     await cell.getByTestId('site-operators-select').click();
-    await page.locator('.el-select-dropdown__item', { hasText: 'Đỗ Thị Hạnh' }).click();
+    // The unit's people, its site operators first and marked as such.
+    await page.getByRole('option', { name: 'Đỗ Thị Hạnh · Vận hành điểm cầu' }).click();
     await cell.getByTestId('site-operators-save').click();
     await eventually(() => cell.textContent(), { timeout: 15_000 }).toContain('Đỗ Thị Hạnh');
     const saved = (await c.secretary.get<Site[]>(`/api/meetings/${meeting.id}/sites`)).body;
