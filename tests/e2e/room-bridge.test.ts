@@ -339,6 +339,10 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     expect(await liveLocalTracks(site)).toBeGreaterThan(0);
     expect(await liveLocalTracks(chair)).toBeGreaterThan(0);
 
+    // Live controls before the end, none after it.
+    const liveControls = ['poll-form', 'hub-off-air', 'meeting-end', 'mute-all', 'chair-floor'];
+    for (const id of liveControls) expect(await chair.getByTestId(id).count(), id).toBe(1);
+    expect(await site.getByTestId('bridge-floor-request').count()).toBe(1);
     await chair.getByTestId('meeting-end').click();
     await chair
       .locator('.el-popconfirm')
@@ -351,7 +355,7 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
         'Cuộc họp đã kết thúc',
       );
     }
-    for (const id of ['agenda-next', 'poll-form', 'hub-put-on-air', 'meeting-end', 'mute-all'])
+    for (const id of [...liveControls, 'hub-put-on-air'])
       expect(await chair.getByTestId(id).count(), id).toBe(0);
     for (const id of ['bridge-join-again', 'bridge-retry', 'bridge-floor-request'])
       expect(await site.getByTestId(id).count(), id).toBe(0);
