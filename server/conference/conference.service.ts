@@ -5,13 +5,10 @@ import type { Logger } from 'pino';
 import type { ConferenceParticipant } from '../../media/conference-participant';
 import type { CurrentItem, RoomMetadata } from '../../media/contracts/conference-room';
 import { grantProfiles } from '../../media/contracts/grant-profiles';
-import type { ConferenceRole } from '../../media/contracts/grant-profiles';
 import {
   formatParticipantIdentity,
   userIdentity,
 } from '../../media/contracts/participant-identity';
-import type { ParticipantIdentity } from '../../media/contracts/participant-identity';
-import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
 import type { MediaService } from '../../media/media-service';
 import type { RecordingResult } from '../../media/recorder/conference-recorder';
 import type {
@@ -43,17 +40,11 @@ import { appError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { liveService } from '../live/live.service';
 import { accessOf, requireAccess } from '../meetings/meeting-access.service';
 import { MeetingModel } from '../meetings/meeting.model';
-import {
-  canChair,
-  canReadDocuments,
-  canTakeRollCall,
-  operatesSite,
-  takesPart,
-} from '../meetings/meeting.policy';
+import { canChair, canReadDocuments, canTakeRollCall, takesPart } from '../meetings/meeting.policy';
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import type { FloorHooks } from '../speakers/floor-hooks';
 import { FloorEntryModel } from '../speakers/floor-entry.model';
-import { UnitModel } from '../units/unit.model';
+import { whoJoins } from './conference-join';
 import { conferenceRefusals, notLiveRefusal } from './conference-refusals';
 import { conferenceSite, conferenceSitesOf } from './conference-sites';
 import type { ConferenceSite } from './conference-sites';
@@ -95,19 +86,6 @@ function conferenceEnded(endedAt: Date): Error {
 
 function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 11000;
-}
-
-/** The conference role of a person by their meeting role. */
-function personRole(role: NonNullable<MeetingAccess['role']>): ConferenceRole {
-  switch (role) {
-    case 'chair':
-      return 'chair';
-    case 'observer':
-      return 'observer';
-    default:
-      // Secretary, presenters and delegates speak when given the floor.
-      return 'delegate';
-  }
 }
 
 function participantView(p: ConferenceParticipant): ConferenceParticipantView {
@@ -365,7 +343,7 @@ export class ConferenceService {
     }
     if (!takesPart(access)) throw conferenceRefusals.notSiteOperator();
     requireLive(access);
-    const who = await this.whoJoins(user, access, input);
+    const who = await whoJoins(user, access, input);
     const identity = formatParticipantIdentity(who.identity);
     if (await ConferenceRemovalModel.exists({ _id: removalKey(meetingId, identity) })) {
       throw appError(
@@ -394,75 +372,6 @@ export class ConferenceService {
       role: who.role,
       roomName: info.roomName,
       closedNetwork: info.closedNetwork,
-    };
-  }
-
-  private async whoJoins(
-    user: AuthUser,
-    access: MeetingAccess,
-    input: ConferenceTokenRequest,
-  ): Promise<{
-    identity: ParticipantIdentity;
-    role: ConferenceRole;
-    displayName: string;
-    unit?: ConferenceUnit;
-  }> {
-    const asSite = async (siteId: string) => {
-      const site = await conferenceSite(access.meetingId, siteId);
-      if (!site) throw notFound(`Site ${siteId} of meeting ${access.meetingId}`);
-      if (!operatesSite(access, siteId)) throw conferenceRefusals.notOperatorOfSite(site.unit.name);
-      const meeting = await MeetingModel.findById(access.meetingId, { hostUnitId: 1 }).lean();
-      const hub = meeting?.hostUnitId.toHexString() === site.unitId;
-      return {
-        identity: { kind: 'site', unitCode: site.unit.code } as const,
-        role: hub ? ('hub' as const) : ('site' as const),
-        displayName: site.unit.name,
-        unit: site.unit,
-      };
-    };
-    if (input.as === 'hub') return this.asHub(access);
-    if (input.siteId) return asSite(input.siteId);
-    if (access.role) {
-      return {
-        identity: { kind: 'user', userId: user.id },
-        role: personRole(access.role),
-        displayName: user.fullName,
-      };
-    }
-    const [only, ...more] = access.operatedSiteIds;
-    if (!only) throw conferenceRefusals.notSiteOperator();
-    if (more.length > 0) {
-      throw badRequest('You operate several sites of this meeting: say which one (siteId).', {
-        siteIds: access.operatedSiteIds,
-      });
-    }
-    return asSite(only);
-  }
-
-  /** The hub (the host unit's room), joined by the chair's console to put it on air. */
-  private async asHub(access: MeetingAccess): Promise<{
-    identity: ParticipantIdentity;
-    role: ConferenceRole;
-    displayName: string;
-    unit: ConferenceUnit;
-  }> {
-    if (!canChair(access)) throw conferenceRefusals.hubForChairOnly();
-    const meeting = await MeetingModel.findById(access.meetingId, { hostUnitId: 1 }).lean();
-    const unit = meeting
-      ? await UnitModel.findById(meeting.hostUnitId, {
-          code: 1,
-          name: 1,
-          shortName: 1,
-          level: 1,
-        }).lean()
-      : null;
-    if (!unit) throw notFound(`The host unit of meeting ${access.meetingId}`);
-    const name = (unit.shortName ?? unit.name).normalize('NFC');
-    return {
-      identity: { kind: 'site', unitCode: unit.code },
-      role: 'hub',
-      displayName: name,
-      unit: { code: unit.code, name, level: unit.level },
     };
   }
 
