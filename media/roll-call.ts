@@ -1,7 +1,7 @@
 import type { ConnectionQualityLevel } from './contracts/connection-quality';
 import { siteIdentity } from './contracts/participant-identity';
 import type { ConferenceUnit } from './contracts/participant-metadata';
-import type { RollCall, RollCallSite } from './contracts/roll-call';
+import type { RollCall, RollCallParticipant, RollCallSite } from './contracts/roll-call';
 import type { ConferenceParticipant } from './conference-participant';
 
 /** What the monitor knows about one participant (see ConferenceMonitor). */
@@ -79,6 +79,7 @@ export function buildRollCall(input: RollCallInput): RollCall {
     meetingId: input.meetingId,
     takenAt: now.toISOString(),
     sites,
+    participants: input.participants.filter((p) => !p.hidden).map(mediaOf),
     unexpected: [...connected.keys()].filter((id) => !expectedIdentities.has(id)).sort(),
     counts: {
       expected: sites.length,
@@ -86,6 +87,18 @@ export function buildRollCall(input: RollCallInput): RollCall {
       presentByPhone: count('present_by_phone'),
       absent: count('absent'),
     },
+  };
+}
+
+function mediaOf(p: ConferenceParticipant): RollCallParticipant {
+  const mics = p.tracks.filter((t) => t.source === 'microphone');
+  return {
+    identity: p.identity,
+    role: p.role,
+    name: p.metadata?.displayName ?? p.name,
+    canPublish: p.canPublish,
+    camera: p.tracks.some((t) => t.source === 'camera' && !t.muted),
+    microphone: mics.some((t) => !t.muted) ? 'on' : mics.length > 0 ? 'muted' : 'off',
   };
 }
 

@@ -29,11 +29,32 @@ export const rollCallSiteSchema = z.object({
 /** Type of {@link rollCallSiteSchema}. */
 export type RollCallSite = z.infer<typeof rollCallSiteSchema>;
 
+/** A microphone as everyone should see it: live, muted, or not published at all. */
+export const microphoneStates = ['on', 'muted', 'off'] as const;
+
+/** One connected participant's media, so every screen can show who is on air and who is muted. */
+export const rollCallParticipantSchema = z.object({
+  identity: z.string(),
+  /** hub, chair, site, delegate, observer (null for a participant outside our format). */
+  role: z.string().nullable(),
+  name: z.string(),
+  /** May publish now (the chair and the hub always; others while they hold the floor). */
+  canPublish: z.boolean(),
+  /** A camera is published and not muted. */
+  camera: z.boolean(),
+  microphone: z.enum(microphoneStates),
+});
+
+/** Type of {@link rollCallParticipantSchema}. */
+export type RollCallParticipant = z.infer<typeof rollCallParticipantSchema>;
+
 /** A roll call: the expected sites in the given order, plus connected sites nobody expected. */
 export const rollCallSchema = z.object({
   meetingId: z.string(),
   takenAt: z.iso.datetime(),
   sites: z.array(rollCallSiteSchema),
+  /** Everyone connected (hidden helpers left out), with their camera and microphone. */
+  participants: z.array(rollCallParticipantSchema),
   /** Identities of connected sites that are not on the expected list. */
   unexpected: z.array(z.string()),
   counts: z.object({

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { siteIdentity } from '../../media/contracts/participant-identity';
 import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
 import { participantService } from '../meetings/participant.service';
+import { operatorsOfSite } from '../meetings/site.model';
 import { UnitModel } from '../units/unit.model';
 
 /** A bridge point of a meeting, as the conference names it. */
@@ -12,7 +13,8 @@ export interface ConferenceSite {
   /** `site:<unitCode>`: the LiveKit identity of the site. */
   identity: string;
   unit: ConferenceUnit;
-  operatorId: string | null;
+  /** Who may join the bridge as this site. */
+  operatorIds: string[];
 }
 
 const LEVEL_ORDER = ['province', 'department', 'district', 'commune'];
@@ -43,7 +45,7 @@ export async function conferenceSitesOf(meetingId: string): Promise<ConferenceSi
         name: s.name.normalize('NFC'),
         level: level as ConferenceUnit['level'],
       },
-      operatorId: s.operatorId?.toHexString() ?? null,
+      operatorIds: operatorsOfSite(s).map((o) => o.toHexString()),
     });
   }
   return out.sort(

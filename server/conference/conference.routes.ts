@@ -154,6 +154,21 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
 
   api.route({
     method: 'post',
+    path: `${base}/ask-unmute`,
+    summary:
+      'Ask a participant holding the floor to turn its microphone on; its screen asks the people there (chair)',
+    tags: TAGS,
+    params: idParams,
+    body: conferenceTargetSchema,
+    errors: [403, 404, 409, 503],
+    handler: async ({ user, params, body }) => {
+      await service.askUnmute(user, params.id, body.identity);
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'post',
     path: `${base}/mute-all`,
     summary: 'Mute every microphone but the chair and the hub (chair)',
     tags: TAGS,

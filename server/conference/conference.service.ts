@@ -5,13 +5,10 @@ import type { Logger } from 'pino';
 import type { ConferenceParticipant } from '../../media/conference-participant';
 import type { CurrentItem, RoomMetadata } from '../../media/contracts/conference-room';
 import { grantProfiles } from '../../media/contracts/grant-profiles';
-import type { ConferenceRole } from '../../media/contracts/grant-profiles';
 import {
   formatParticipantIdentity,
   userIdentity,
 } from '../../media/contracts/participant-identity';
-import type { ParticipantIdentity } from '../../media/contracts/participant-identity';
-import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
 import type { MediaService } from '../../media/media-service';
 import type { RecordingResult } from '../../media/recorder/conference-recorder';
 import type {
@@ -41,18 +38,14 @@ import type { FloorEntry } from '../contracts/speakers';
 import { contentDisposition } from '../documents/content-disposition';
 import { appError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { liveService } from '../live/live.service';
-import { requireAccess } from '../meetings/meeting-access.service';
+import { accessOf, requireAccess } from '../meetings/meeting-access.service';
 import { MeetingModel } from '../meetings/meeting.model';
-import {
-  canChair,
-  canReadDocuments,
-  canTakeRollCall,
-  operatesSite,
-  takesPart,
-} from '../meetings/meeting.policy';
+import { canChair, canReadDocuments, canTakeRollCall, takesPart } from '../meetings/meeting.policy';
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import type { FloorHooks } from '../speakers/floor-hooks';
 import { FloorEntryModel } from '../speakers/floor-entry.model';
+import { whoJoins } from './conference-join';
+import { conferenceRefusals, notLiveRefusal } from './conference-refusals';
 import { conferenceSite, conferenceSitesOf } from './conference-sites';
 import type { ConferenceSite } from './conference-sites';
 import {
@@ -79,12 +72,8 @@ interface ActiveRecording {
 }
 
 function requireLive(access: MeetingAccess): void {
-  if (access.state !== 'live') {
-    throw conflict(`The meeting is ${access.state}; its conference runs only while it is live.`, {
-      current: access.state,
-      reason: 'not_live',
-    });
-  }
+  const refusal = notLiveRefusal(access.state);
+  if (refusal) throw refusal;
 }
 
 function conferenceEnded(endedAt: Date): Error {
@@ -98,19 +87,6 @@ function conferenceEnded(endedAt: Date): Error {
 
 function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 11000;
-}
-
-/** The conference role of a person by their meeting role. */
-function personRole(role: NonNullable<MeetingAccess['role']>): ConferenceRole {
-  switch (role) {
-    case 'chair':
-      return 'chair';
-    case 'observer':
-      return 'observer';
-    default:
-      // Secretary, presenters and delegates speak when given the floor.
-      return 'delegate';
-  }
 }
 
 function participantView(p: ConferenceParticipant): ConferenceParticipantView {
@@ -343,23 +319,24 @@ export class ConferenceService {
   // ---------------------------------------------------------------- joining
 
   /**
-   * A conference token for the caller's role in a live meeting.
-   * @throws AppError 404/403 (not a participant), 409 (not live), 400 (several sites and no
-   *   `siteId`), 503 (LiveKit).
+   * A conference token for the caller's role in a live meeting. Each refusal has its own code:
+   * 404 (no such meeting, or a hidden one), 403 `not_site_operator` (neither invited nor an
+   * operator of a site), 409 `meeting_not_started` / `meeting_over` / `conference_ended`, 403
+   * `removed_from_conference`, 400 (several sites and no `siteId`), 503 (LiveKit).
    */
   async token(
     user: AuthUser,
     meetingId: string,
     input: ConferenceTokenRequest,
   ): Promise<ConferenceTokenInfo> {
-    const access = await requireAccess(user, meetingId);
-    if (!takesPart(access)) {
-      throw forbidden(
-        'Only participants of the meeting and its site operators join its conference.',
-      );
+    const access = await accessOf(user, meetingId);
+    // SECURITY: decided before anything else is read; a hidden meeting stays hidden.
+    if (!access || (access.visibility === 'confidential' && !takesPart(access))) {
+      throw notFound(`Meeting ${meetingId}`);
     }
+    if (!takesPart(access)) throw conferenceRefusals.notSiteOperator();
     requireLive(access);
-    const who = await this.whoJoins(user, access, input);
+    const who = await whoJoins(user, access, input);
     const identity = formatParticipantIdentity(who.identity);
     if (await ConferenceRemovalModel.exists({ _id: removalKey(meetingId, identity) })) {
       throw appError(
@@ -389,47 +366,6 @@ export class ConferenceService {
       roomName: info.roomName,
       closedNetwork: info.closedNetwork,
     };
-  }
-
-  private async whoJoins(
-    user: AuthUser,
-    access: MeetingAccess,
-    input: ConferenceTokenRequest,
-  ): Promise<{
-    identity: ParticipantIdentity;
-    role: ConferenceRole;
-    displayName: string;
-    unit?: ConferenceUnit;
-  }> {
-    const asSite = async (siteId: string) => {
-      const site = await conferenceSite(access.meetingId, siteId);
-      if (!site) throw notFound(`Site ${siteId} of meeting ${access.meetingId}`);
-      if (!operatesSite(access, siteId)) throw forbidden('You do not operate this site.');
-      const meeting = await MeetingModel.findById(access.meetingId, { hostUnitId: 1 }).lean();
-      const hub = meeting?.hostUnitId.toHexString() === site.unitId;
-      return {
-        identity: { kind: 'site', unitCode: site.unit.code } as const,
-        role: hub ? ('hub' as const) : ('site' as const),
-        displayName: site.unit.name,
-        unit: site.unit,
-      };
-    };
-    if (input.siteId) return asSite(input.siteId);
-    if (access.role) {
-      return {
-        identity: { kind: 'user', userId: user.id },
-        role: personRole(access.role),
-        displayName: user.fullName,
-      };
-    }
-    const [only, ...more] = access.operatedSiteIds;
-    if (!only) throw forbidden('You do not take part in this meeting.');
-    if (more.length > 0) {
-      throw badRequest('You operate several sites of this meeting: say which one (siteId).', {
-        siteIds: access.operatedSiteIds,
-      });
-    }
-    return asSite(only);
   }
 
   // ---------------------------------------------------------------- chair controls
@@ -509,6 +445,29 @@ export class ConferenceService {
     });
     if (sids.length > 0) await this.audit(user, meetingId, 'conference.muted', identity, { sids });
     return { muted: sids.length > 0 ? [identity] : [], trackSids: sids };
+  }
+
+  /**
+   * Asks a participant who may speak (holds the floor, or the hub) to turn its microphone back
+   * on: LiveKit has no remote unmute here, so its screen asks the people there, who accept. The
+   * server still decides who is heard: without the floor the request is refused.
+   * @throws AppError 403/404/409 (`floor_required` without the floor)/503.
+   */
+  async askUnmute(user: AuthUser, meetingId: string, identity: string): Promise<void> {
+    await this.chairOf(user, meetingId);
+    const p = await this.withRoom(meetingId, () =>
+      this.media.control.getParticipant(meetingId, identity),
+    );
+    if (!p.canPublish) {
+      throw appError(
+        'floor_required',
+        409,
+        `${identity} does not hold the floor: give it the floor before asking it to unmute.`,
+        { identity },
+      );
+    }
+    await liveService.publish(meetingId, 'conference.unmute_requested', { identity });
+    await this.audit(user, meetingId, 'conference.unmute_requested', identity);
   }
 
   /** Mutes every microphone but the chair's and the hub's. @throws AppError 403/404/409/503. */

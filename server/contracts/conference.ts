@@ -3,7 +3,7 @@ import { connectionQualities } from '../../media/contracts/connection-quality';
 import { conferenceRoles } from '../../media/contracts/grant-profiles';
 import { roomMetadataSchema } from '../../media/contracts/conference-room';
 import { conferenceUnitSchema } from '../../media/contracts/participant-metadata';
-import { rollCallStatuses } from '../../media/contracts/roll-call';
+import { rollCallParticipantSchema, rollCallStatuses } from '../../media/contracts/roll-call';
 import { isoDateTimeSchema, objectIdSchema } from './common';
 
 /**
@@ -21,7 +21,15 @@ export const conferenceIdentitySchema = z
  * Body of `POST /api/meetings/:id/conference/token`. A site operator names the site they join
  * for (`siteId`); without it a person joins in their own name (or for their only site).
  */
-export const conferenceTokenRequestSchema = z.object({ siteId: objectIdSchema.optional() });
+export const conferenceTokenRequestSchema = z.object({
+  /** Join as this site (its operators); needed only by whoever operates several. */
+  siteId: objectIdSchema.optional(),
+  /**
+   * `hub`: join as the hub, the host unit's room (`site:<host unit code>`, always on air), so the
+   * chair's console puts the main site's camera and microphone on air itself (chair only).
+   */
+  as: z.enum(['hub']).optional(),
+});
 /** Body of `POST /api/meetings/:id/conference/token`. */
 export type ConferenceTokenRequest = z.infer<typeof conferenceTokenRequestSchema>;
 
@@ -104,6 +112,8 @@ export const conferenceRollCallSchema = z.object({
   meetingId: objectIdSchema,
   takenAt: isoDateTimeSchema,
   sites: z.array(conferenceRollCallSiteSchema),
+  /** Everyone connected with their camera and microphone: who is on air, who is muted. */
+  participants: z.array(rollCallParticipantSchema),
   unexpected: z.array(z.string()),
   counts: z.object({
     expected: z.number().int(),

@@ -23,6 +23,10 @@ export const errorCodes = [
   'not_configured',
   'conference_ended',
   'removed_from_conference',
+  'meeting_not_started',
+  'meeting_over',
+  'not_site_operator',
+  'floor_required',
   'internal',
 ] as const;
 

@@ -32,6 +32,11 @@ export const liveEventTypes = [
   'attendance.changed',
   /** `{ documentId }`: a document or a version was added or changed. */
   'documents.changed',
+  /**
+   * `{ identity }`: the chair asks this conference participant (holding the floor) to turn its
+   * microphone back on; its screen asks the people there, who accept or not.
+   */
+  'conference.unmute_requested',
   /** `{}`: too much was missed; fetch `GET /api/meetings/:id/live/state` again. */
   'resync',
 ] as const;

@@ -224,15 +224,19 @@ export const participantSchema = z.object({
 /** A person taking part in a meeting. */
 export type Participant = z.infer<typeof participantSchema>;
 
-/** A bridge point: a unit joining the meeting by video, run by an operator. */
+/** A bridge point: a unit joining the meeting by video, run by its operators. */
 export const siteSchema = z.object({
   id: objectIdSchema,
   meetingId: objectIdSchema,
   unitId: objectIdSchema,
   name: z.string(),
   level: z.string(),
+  /** Who run the site and may join the bridge as it (the first one, or null). */
   operatorId: objectIdSchema.nullable(),
+  /** The operators' names, comma-separated (null when the site has none). */
   operatorName: z.string().nullable(),
+  /** Every operator of the site. */
+  operators: z.array(z.object({ id: objectIdSchema, fullName: z.string() })),
   invitedVia: invitedViaSchema,
   createdAt: isoDateTimeSchema,
 });
@@ -257,6 +261,7 @@ export const inviteSchema = z.discriminatedUnion('kind', [
     unitId: objectIdSchema,
     as: inviteAs.default('site'),
     role: z.enum(meetingRoles).default('delegate'),
+    /** The site's one operator; without it, the unit's users with the site_operator role. */
     operatorId: objectIdSchema.optional(),
   }),
   z.object({
@@ -295,7 +300,10 @@ export type UpdateParticipantInput = z.infer<typeof updateParticipantSchema>;
 /** Body of `PATCH /api/meetings/:id/sites/:siteId`. */
 export const updateSiteSchema = z
   .object({
+    /** Replaces the operators with this one (null: none). */
     operatorId: objectIdSchema.nullable(),
+    /** Replaces the operators (at most 20; empty: none). */
+    operatorIds: z.array(objectIdSchema).max(20),
     name: textSchema(2, 200),
   })
   .partial()

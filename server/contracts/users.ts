@@ -8,8 +8,12 @@ import {
   textSchema,
 } from './common';
 
-/** System-wide roles; meeting roles (chair, secretary, ...) are per meeting. */
-export const userRoles = ['system_admin', 'unit_admin', 'member'] as const;
+/**
+ * System-wide roles; meeting roles (chair, secretary, ...) are per meeting. A `site_operator`
+ * runs their unit's bridge point (điểm cầu): they become its operator when the unit is added
+ * to a meeting as a site.
+ */
+export const userRoles = ['system_admin', 'unit_admin', 'site_operator', 'member'] as const;
 /** One of {@link userRoles}. */
 export type UserRole = (typeof userRoles)[number];
 

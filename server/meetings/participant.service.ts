@@ -26,7 +26,7 @@ import { canManage } from './meeting.policy';
 import { isEditable, wrongState } from './meeting-state';
 import { ParticipantModel, participantKey } from './participant.model';
 import type { ParticipantLean } from './participant.model';
-import { SiteModel } from './site.model';
+import { SiteModel, operatorsOfSite } from './site.model';
 import type { SiteLean } from './site.model';
 
 const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
@@ -90,24 +90,64 @@ async function presentParticipants(rows: ParticipantLean[]): Promise<Participant
 }
 
 async function presentSites(rows: SiteLean[]): Promise<Site[]> {
-  const operators = new Map(
+  const names = new Map(
     (
-      await userService.getMany(
-        rows.flatMap((r) => (r.operatorId ? [r.operatorId.toHexString()] : [])),
-      )
+      await userService.getMany([
+        ...new Set(rows.flatMap((r) => operatorsOfSite(r).map((o) => o.toHexString()))),
+      ])
     ).map((u) => [u.id, u.fullName]),
   );
-  return rows.map((r) => ({
-    id: r._id.toHexString(),
-    meetingId: r.meetingId.toHexString(),
-    unitId: r.unitId.toHexString(),
-    name: r.name,
-    level: r.level,
-    operatorId: r.operatorId?.toHexString() ?? null,
-    operatorName: r.operatorId ? (operators.get(r.operatorId.toHexString()) ?? null) : null,
-    invitedVia: r.invitedVia,
-    createdAt: r.createdAt.toISOString(),
-  }));
+  return rows.map((r) => {
+    const operators = operatorsOfSite(r).map((o) => ({
+      id: o.toHexString(),
+      fullName: names.get(o.toHexString()) ?? '',
+    }));
+    return {
+      id: r._id.toHexString(),
+      meetingId: r.meetingId.toHexString(),
+      unitId: r.unitId.toHexString(),
+      name: r.name,
+      level: r.level,
+      operatorId: operators[0]?.id ?? null,
+      operatorName: operators.length > 0 ? operators.map((o) => o.fullName).join(', ') : null,
+      operators,
+      invitedVia: r.invitedVia,
+      createdAt: r.createdAt.toISOString(),
+    };
+  });
+}
+
+/** The active users of each unit who hold the site_operator role, by unit id. */
+async function siteOperatorsOfUnits(
+  unitIds: Types.ObjectId[],
+): Promise<Map<string, Types.ObjectId[]>> {
+  const users = await UserModel.find(
+    { unitId: { $in: unitIds }, active: true, roles: 'site_operator' },
+    { _id: 1, unitId: 1 },
+  )
+    .sort({ _id: 1 })
+    .lean();
+  const byUnit = new Map<string, Types.ObjectId[]>();
+  for (const u of users) {
+    const key = u.unitId.toHexString();
+    byUnit.set(key, [...(byUnit.get(key) ?? []), u._id]);
+  }
+  return byUnit;
+}
+
+/** Checks that every id names an active user. @throws AppError 400 naming the first that does not. */
+async function requireActiveUsers(
+  ids: readonly string[],
+  pathOf: (index: number) => string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await UserModel.find(
+    { _id: { $in: [...new Set(ids)].map(oid) }, active: true },
+    { _id: 1 },
+  ).lean();
+  const known = new Set(found.map((u) => u._id.toHexString()));
+  const missing = ids.findIndex((id) => !known.has(id));
+  if (missing >= 0) throw badField(pathOf(missing), 'no active user with this id');
 }
 
 /**
@@ -123,15 +163,16 @@ export async function syncMembership(meetingId: string): Promise<void> {
     async () => {
       const [participants, sites] = await Promise.all([
         ParticipantModel.find({ meetingId: mid }, { userId: 1 }).lean(),
-        SiteModel.find({ meetingId: mid }, { operatorId: 1 }).lean(),
+        SiteModel.find({ meetingId: mid }, { operatorId: 1, operatorIds: 1 }).lean(),
       ]);
       const members = new Map<string, Types.ObjectId>();
       for (const p of participants) members.set(p.userId.toHexString(), p.userId);
       const siteOperators: { siteId: Types.ObjectId; operatorId: Types.ObjectId }[] = [];
       for (const site of sites) {
-        if (!site.operatorId) continue;
-        members.set(site.operatorId.toHexString(), site.operatorId);
-        siteOperators.push({ siteId: site._id, operatorId: site.operatorId });
+        for (const operatorId of operatorsOfSite(site)) {
+          members.set(operatorId.toHexString(), operatorId);
+          siteOperators.push({ siteId: site._id, operatorId });
+        }
       }
       return { memberIds: [...members.values()], siteOperators };
     },
@@ -303,10 +344,9 @@ export const participantService = {
               .lean();
       if (input.as === 'site') {
         const operatorId = input.kind === 'unit' ? input.operatorId : undefined;
-        if (operatorId) {
-          const op = await UserModel.findById(operatorId, { active: 1 }).lean();
-          if (!op?.active) throw badField('body.operatorId', 'no active user with this id');
-        }
+        if (operatorId) await requireActiveUsers([operatorId], () => 'body.operatorId');
+        // By default a site is run by its unit's site operators.
+        const defaults = operatorId ? null : await siteOperatorsOfUnits(units.map((u) => u._id));
         requested = units.length;
         sitesAdded = await insertIgnoringDuplicates(
           SiteModel as unknown as Model<never>,
@@ -315,7 +355,9 @@ export const participantService = {
             unitId: u._id,
             name: u.shortName ?? u.name,
             level: u.level,
-            operatorId: operatorId ? oid(operatorId) : null,
+            operatorIds: operatorId
+              ? [oid(operatorId)]
+              : (defaults?.get(u._id.toHexString()) ?? []),
             invitedVia: input.kind,
           })),
         );
@@ -449,13 +491,23 @@ export const participantService = {
     await requireEditable(actor, meetingId);
     const site = await SiteModel.findOne({ _id: oid(siteId), meetingId: oid(meetingId) });
     if (!site) throw notFound(`Site ${siteId} of meeting ${meetingId}`);
-    if (input.operatorId) {
-      const op = await UserModel.findById(input.operatorId, { active: 1 }).lean();
-      if (!op?.active) throw badField('body.operatorId', 'no active user with this id');
+    if (input.operatorId !== undefined && input.operatorIds !== undefined) {
+      throw badField('body.operatorIds', 'give operatorIds or operatorId, not both');
     }
-    const before = { operatorId: site.operatorId?.toHexString() ?? null, name: site.name };
-    if (input.operatorId !== undefined)
-      site.operatorId = input.operatorId ? oid(input.operatorId) : null;
+    const wanted =
+      input.operatorIds ??
+      (input.operatorId === undefined ? undefined : input.operatorId ? [input.operatorId] : []);
+    if (wanted) {
+      await requireActiveUsers(wanted, (i) =>
+        input.operatorIds ? `body.operatorIds.${i}` : 'body.operatorId',
+      );
+    }
+    const operatorsNow = () => operatorsOfSite(site).map((o) => o.toHexString());
+    const before = { operatorIds: operatorsNow(), name: site.name };
+    if (wanted) {
+      site.operatorIds = [...new Set(wanted)].map(oid);
+      site.operatorId = null;
+    }
     if (input.name !== undefined) site.name = input.name;
     await site.save();
     await syncMembership(meetingId);
@@ -465,7 +517,7 @@ export const participantService = {
       action: 'site.updated',
       target: { kind: 'site', id: siteId },
       before,
-      after: { operatorId: site.operatorId?.toHexString() ?? null, name: site.name },
+      after: { operatorIds: operatorsNow(), name: site.name },
     });
     await liveService.publish(meetingId, 'participants.changed', {});
     const [dto] = await presentSites([site.toObject()]);

@@ -70,7 +70,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     fullName: 'Vũ Quang Dũng',
     title: 'Chuyên viên Văn phòng HĐND và UBND thành phố Vĩnh Yên',
     unitCode: '243',
-    roles: ['member'],
+    roles: ['site_operator', 'member'],
     purpose: 'district site operator (TP. Vĩnh Yên)',
   },
   {
@@ -78,7 +78,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     fullName: 'Đỗ Thị Hạnh',
     title: 'Công chức Văn phòng - Thống kê xã Tam Hợp',
     unitCode: 'VP-249-11',
-    roles: ['member'],
+    roles: ['site_operator', 'member'],
     purpose: 'commune site operator (Xã Tam Hợp)',
   },
   {

@@ -117,7 +117,7 @@ describe('conference tokens', () => {
     expect((await tokenOf(c.anonymous)).status).toBe(401);
     const outsider = await tokenOf(c.unitAdmin);
     expect(outsider.status).toBe(403);
-    expect((outsider.body as unknown as ErrorBody).error.code).toBe('forbidden');
+    expect((outsider.body as unknown as ErrorBody).error.code).toBe('not_site_operator');
     expect((await tokenOf(c.admin)).status).toBe(403);
     expect((await tokenOf(c.opVinhYen, { siteId: tamHop.id })).status).toBe(403);
     expect((await tokenOf(c.opVinhYen, { siteId: 'nope' })).status).toBe(400);
@@ -136,6 +136,7 @@ describe('conference tokens', () => {
         '/api/meetings/{id}/conference/floor/end',
         '/api/meetings/{id}/conference/mute',
         '/api/meetings/{id}/conference/mute-all',
+        '/api/meetings/{id}/conference/ask-unmute',
         '/api/meetings/{id}/conference/spotlight',
         '/api/meetings/{id}/conference/remove',
         '/api/meetings/{id}/conference/recording/start',
@@ -253,6 +254,33 @@ describe('conference controls', () => {
       ]),
     );
   }, 60_000);
+
+  it('shows who is muted in the roll call, and asks only a floor holder to unmute', async () => {
+    const refused = await c.chair.post<ErrorBody>(conf('/ask-unmute'), { identity: 'site:243' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('floor_required');
+
+    expect((await c.chair.post(conf('/floor'), { identity: 'site:243' })).status).toBe(200);
+    await vinhYenBot.publishTone(VINH_YEN_HZ);
+    const micOf = async (identity: string) =>
+      (await c.chair.get<ConferenceRollCall>(conf('/roll-call'))).body.participants.find(
+        (p) => p.identity === identity,
+      )?.microphone;
+    await waitFor(async () => (await micOf('site:243')) === 'on', 'the site heard');
+    expect(await micOf('site:VP-249-11')).toBe('off');
+    expect((await c.chair.post(conf('/mute'), { identity: 'site:243' })).status).toBe(200);
+    await waitFor(async () => (await micOf('site:243')) === 'muted', 'the site muted');
+
+    expect((await c.d1.post(conf('/ask-unmute'), { identity: 'site:243' })).status).toBe(403);
+    expect((await c.chair.post(conf('/ask-unmute'), { identity: 'site:243' })).status).toBe(204);
+    const audit = await c.chair.get<{ items: { action: string }[] }>(
+      `/api/meetings/${meeting.id}/audit?pageSize=200`,
+    );
+    expect(audit.body.items.map((e) => e.action)).toContain('conference.unmute_requested');
+
+    expect((await c.chair.post(conf('/floor/end'), { identity: 'site:243' })).status).toBe(200);
+    await vinhYenBot.stopTone();
+  }, 40_000);
 
   it('spotlights a participant on every screen and removes one', async () => {
     const spot = await c.chair.post<RoomMetadata>(conf('/spotlight'), { identity: 'site:243' });

@@ -110,6 +110,7 @@ const en: typeof vi = {
     roleNames: {
       system_admin: 'System administrator',
       unit_admin: 'Unit administrator',
+      site_operator: 'Site operator',
       member: 'Member',
     },
   },
@@ -138,6 +139,13 @@ const en: typeof vi = {
       'The chair ended the video conference of this meeting. The chair can open it again.',
     removed_from_conference:
       'The chair removed you from the video conference. Only the chair can let you back in.',
+    meeting_not_started:
+      'The meeting has not started yet. The bridge opens when the chair starts the meeting.',
+    meeting_over: 'The meeting has ended. Its bridge is closed.',
+    not_site_operator:
+      "You are not an operator of any site in this meeting. Ask the chair or the secretary to name you in your unit's site in the sites list.",
+    floor_required:
+      'This site does not hold the floor. Give it the floor before asking it to unmute.',
     internal:
       'The server ran into a problem. Try again; if it persists, give the administrator the request id.',
   },

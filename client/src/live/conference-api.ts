@@ -19,8 +19,11 @@ const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/co
  * browser) so they are authorized and audited.
  */
 export const conferenceApi = {
-  token: (id: string, siteId?: string) =>
-    http.post<ConferenceToken>(`${base(id)}/token`, siteId ? { siteId } : {}),
+  token: (id: string, siteId?: string, asHub = false) =>
+    http.post<ConferenceToken>(
+      `${base(id)}/token`,
+      asHub ? { as: 'hub' } : siteId ? { siteId } : {},
+    ),
   rollCall: (id: string) => http.get<ConferenceRollCall>(`${base(id)}/roll-call`),
   presentByPhone: (id: string, siteId: string) =>
     http.post(`${base(id)}/roll-call/${encodeURIComponent(siteId)}/present-by-phone`),
@@ -28,6 +31,7 @@ export const conferenceApi = {
   endFloor: (id: string, identity: string) => http.post(`${base(id)}/floor/end`, { identity }),
   mute: (id: string, identity: string, trackSid?: string) =>
     http.post(`${base(id)}/mute`, trackSid ? { identity, trackSid } : { identity }),
+  askUnmute: (id: string, identity: string) => http.post(`${base(id)}/ask-unmute`, { identity }),
   muteAll: (id: string) => http.post(`${base(id)}/mute-all`),
   spotlight: (id: string, identity: string | null) =>
     http.post(`${base(id)}/spotlight`, { identity }),

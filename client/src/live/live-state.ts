@@ -105,6 +105,7 @@ export function applyLiveEvent(state: LiveState, event: LiveEvent): LiveFollowUp
     case 'meeting.updated':
     case 'participants.changed':
     case 'documents.changed':
+    case 'conference.unmute_requested':
       return 'none';
   }
 }

@@ -14,6 +14,7 @@ import type {
   RemoteParticipant,
   RemoteTrack,
   RemoteTrackPublication,
+  TrackPublication,
 } from 'livekit-client';
 import { onBeforeUnmount, ref, shallowRef } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
@@ -38,6 +39,14 @@ import { parseParticipantMetadata } from '../../../media/contracts/participant-m
 import { conferenceApi } from './conference-api';
 import type { ConferenceToken } from './conference-api';
 
+/** A microphone as the screens show it: live, muted, or not published. */
+export type MicrophoneState = 'on' | 'muted' | 'off';
+
+function microphoneOf(pub: TrackPublication | undefined): MicrophoneState {
+  if (!pub) return 'off';
+  return pub.isMuted ? 'muted' : 'on';
+}
+
 /** One participant as the bridge screens show it. */
 export interface ConferenceTile {
   identity: string;
@@ -50,6 +59,8 @@ export interface ConferenceTile {
   audio: RemoteAudioTrack | null;
   quality: ConnectionQualityLevel;
   speaking: boolean;
+  /** Everyone sees who is muted. */
+  microphone: MicrophoneState;
 }
 
 /** Where the conference link stands. */
@@ -77,6 +88,13 @@ export interface Conference {
   preview: ShallowRef<LocalVideoTrack | null>;
   localQuality: Ref<ConnectionQualityLevel>;
   canPublish: Ref<boolean>;
+  /** This screen's own microphone on the bridge. */
+  microphone: Ref<MicrophoneState>;
+  /**
+   * Mutes or unmutes this screen's microphone (whoever may publish: the floor holder, the hub).
+   * The server still decides who is heard: without the floor there is nothing to unmute.
+   */
+  setMicrophoneMuted(muted: boolean): Promise<void>;
   audioOnly: Ref<boolean>;
   /** The quality has stayed poor: the page proposes audio only. */
   proposeAudioOnly: Ref<boolean>;
@@ -115,7 +133,11 @@ const FINAL_REASONS = new Set<DisconnectReason>([
  * audio only when the quality stays poor, and rejoins by itself (with a fresh token) when the
  * link drops for good. Must be called in a component's setup (it leaves on unmount).
  */
-export function useConference(meetingId: string, siteId: () => string | undefined): Conference {
+export function useConference(
+  meetingId: string,
+  siteId: () => string | undefined,
+  options: { asHub?: boolean } = {},
+): Conference {
   const status = ref<ConferenceStatus>('idle');
   const error = shallowRef<unknown>(null);
   const info = shallowRef<ConferenceToken | null>(null);
@@ -125,6 +147,7 @@ export function useConference(meetingId: string, siteId: () => string | undefine
   const preview = shallowRef<LocalVideoTrack | null>(null);
   const localQuality = ref<ConnectionQualityLevel>('unknown');
   const canPublish = ref(false);
+  const microphone = ref<MicrophoneState>('off');
   const audioOnly = ref(false);
   const proposeAudioOnly = ref(false);
   const audioBlocked = ref(false);
@@ -137,6 +160,7 @@ export function useConference(meetingId: string, siteId: () => string | undefine
   const speaking = new Set<string>();
   let room: Room | undefined;
   let left = false;
+  const hasLeft = (): boolean => left;
   let rejoinTimer: ReturnType<typeof setTimeout> | undefined;
   let reportTimer: ReturnType<typeof setInterval> | undefined;
   let rejoinAttempt = 0;
@@ -156,6 +180,7 @@ export function useConference(meetingId: string, siteId: () => string | undefine
       audio: (mic?.track ?? null) as RemoteAudioTrack | null,
       quality: QUALITY[p.connectionQuality],
       speaking: speaking.has(p.identity),
+      microphone: microphoneOf(mic),
     };
   }
 
@@ -164,6 +189,8 @@ export function useConference(meetingId: string, siteId: () => string | undefine
     if (!r) {
       tiles.value = [];
       programme.value = null;
+      canPublish.value = false;
+      microphone.value = 'off';
       return;
     }
     metadata.value = parseRoomMetadata(r.metadata);
@@ -179,6 +206,9 @@ export function useConference(meetingId: string, siteId: () => string | undefine
       list.find((x) => x.video) ??
       null;
     canPublish.value = r.localParticipant.permissions?.canPublish ?? false;
+    microphone.value = microphoneOf(
+      r.localParticipant.getTrackPublication(Track.Source.Microphone),
+    );
   }
 
   function report(): void {
@@ -194,15 +224,21 @@ export function useConference(meetingId: string, siteId: () => string | undefine
       .catch(() => undefined);
   }
 
+  let previewPending = false;
   async function startPreview(): Promise<void> {
-    if (preview.value || audioOnly.value) return;
+    if (preview.value || audioOnly.value || previewPending) return;
+    previewPending = true;
     try {
       const track = await createLocalVideoTrack(
         activeDevice.value.videoinput ? { deviceId: activeDevice.value.videoinput } : {},
       );
-      preview.value = track;
+      // Left (or the bridge closed) while the camera was opening: release it at once.
+      if (left || status.value === 'ended' || status.value === 'unavailable') track.stop();
+      else preview.value = track;
     } catch {
       /* no camera: the preview stays empty */
+    } finally {
+      previewPending = false;
     }
   }
 
@@ -255,6 +291,8 @@ export function useConference(meetingId: string, siteId: () => string | undefine
         if (audioOnly.value && pub.kind === Track.Kind.Video) pub.setSubscribed(false);
         update();
       })
+      .on(RoomEvent.LocalTrackPublished, update)
+      .on(RoomEvent.LocalTrackUnpublished, update)
       .on(RoomEvent.RoomMetadataChanged, update)
       .on(RoomEvent.ParticipantMetadataChanged, update)
       .on(RoomEvent.ActiveSpeakersChanged, (list: Participant[]) => {
@@ -292,6 +330,8 @@ export function useConference(meetingId: string, siteId: () => string | undefine
         refresh();
         if (left) return;
         if (reason !== undefined && FINAL_REASONS.has(reason)) {
+          // Removed, or the room closed: the camera goes off with the link.
+          stopPreview();
           status.value = 'ended';
           return;
         }
@@ -311,19 +351,24 @@ export function useConference(meetingId: string, siteId: () => string | undefine
     status.value = status.value === 'rejoining' ? 'rejoining' : 'connecting';
     let token: ConferenceToken;
     try {
-      token = await conferenceApi.token(meetingId, siteId());
+      token = await conferenceApi.token(meetingId, siteId(), options.asHub === true);
     } catch (err) {
       error.value = err;
       const code = (err as { status?: number }).status;
       // 403/404/409: no conference for this user now (not live, not a participant, no routes).
       if (code === 403 || code === 404 || code === 409) {
+        stopPreview();
         status.value = 'unavailable';
         return;
       }
       scheduleRejoin();
       return;
     }
+    // leave() may have run while the token was on its way.
+    if (hasLeft()) return;
     info.value = token;
+    // The camera comes on only once the bridge is open to this screen.
+    void startPreview();
     const r = new Room({ ...conferenceRoomOptions });
     room = r;
     wire(r);
@@ -351,7 +396,6 @@ export function useConference(meetingId: string, siteId: () => string | undefine
   async function join(): Promise<void> {
     left = false;
     await loadDevices();
-    void startPreview();
     reportTimer ??= setInterval(() => {
       report();
       proposeAudioOnly.value = !audioOnly.value && shouldProposeAudioOnly(samples, Date.now());
@@ -387,6 +431,13 @@ export function useConference(meetingId: string, siteId: () => string | undefine
     refresh();
   }
 
+  async function setMicrophoneMuted(muted: boolean): Promise<void> {
+    const r = room;
+    if (!r) return;
+    await r.localParticipant.setMicrophoneEnabled(!muted);
+    refresh();
+  }
+
   async function selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
     activeDevice.value = { ...activeDevice.value, [kind]: deviceId };
     if (kind === 'videoinput' && preview.value) {
@@ -412,6 +463,8 @@ export function useConference(meetingId: string, siteId: () => string | undefine
     preview,
     localQuality,
     canPublish,
+    microphone,
+    setMicrophoneMuted,
     audioOnly,
     proposeAudioOnly,
     audioBlocked,

@@ -166,6 +166,40 @@ describe('roll call', () => {
     });
     expect(call.sites[0]?.quality).toBe('lost');
   });
+
+  it('tells who is on air and whose microphone is on, muted or not published', () => {
+    const track = (sid: string, source: 'camera' | 'microphone', muted: boolean) => ({
+      sid,
+      kind: source === 'camera' ? ('video' as const) : ('audio' as const),
+      source,
+      muted,
+    });
+    const call = buildRollCall({
+      meetingId,
+      now,
+      expectedSites: [commune],
+      participants: [
+        {
+          ...participant('site:26', now),
+          role: 'hub',
+          canPublish: true,
+          tracks: [track('TR_cam', 'camera', false), track('TR_mic', 'microphone', false)],
+        },
+        {
+          ...participant('site:VP-249-11', now),
+          canPublish: true,
+          tracks: [track('TR_mic2', 'microphone', true)],
+        },
+        participant('site:243', now),
+        { ...participant('recorder:x', now), hidden: true },
+      ],
+    });
+    expect(call.participants.map((p) => [p.identity, p.camera, p.microphone])).toEqual([
+      ['site:26', true, 'on'],
+      ['site:VP-249-11', false, 'muted'],
+      ['site:243', false, 'off'],
+    ]);
+  });
 });
 
 describe('webhook verification', () => {
