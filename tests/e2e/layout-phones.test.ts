@@ -122,6 +122,7 @@ describe('every screen fits a phone', () => {
             await page.waitForFunction(
               () =>
                 !document.querySelector('.el-loading-mask') &&
+                !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]') &&
                 !document.querySelector(
                   '[data-testid="live-status"]:not([data-connection="live"])',
                 ),
