@@ -10,7 +10,7 @@ export const vi = {
     home: {
       live: 'Đang diễn ra',
       noneLive: 'Hiện không có cuộc họp nào đang diễn ra.',
-      allMeetings: 'Xem tất cả cuộc họp',
+      allMeetings: 'Xem tất cả',
       notInvited: 'Bạn không tham dự cuộc họp này.',
     },
   },
@@ -27,7 +27,7 @@ export const en: typeof vi = {
     home: {
       live: 'Live now',
       noneLive: 'No meeting is live right now.',
-      allMeetings: 'All meetings',
+      allMeetings: 'See all',
       notInvited: 'You do not take part in this meeting.',
     },
   },
