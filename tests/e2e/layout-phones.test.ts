@@ -100,6 +100,32 @@ describe('every screen fits a phone', () => {
   const pathOf = (screen: string): string =>
     screen.startsWith('/') ? screen : `/meetings/${must(ids[screen[0] ?? ''])}${screen.slice(1)}`;
 
+  for (const viewport of VIEWPORTS) {
+    it(`the meeting form at ${String(viewport.width)}×${String(viewport.height)}`, async () => {
+      const { page, context } = await browser.newPage({ viewport });
+      try {
+        await page.goto(app.url + '/login');
+        await page.getByTestId('login-username').fill('chutich');
+        await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+        await page.getByTestId('login-submit').click();
+        await page.getByTestId('welcome').waitFor();
+        await page
+          .getByRole('navigation', { name: 'Menu chính' })
+          .getByRole('link', { name: 'Cuộc họp' })
+          .click();
+        await page.getByTestId('meeting-create').click();
+        await page.getByTestId('visibility-hint').waitFor();
+        await page.waitForFunction(
+          () => !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]'),
+        );
+        const problems = await overflowing(page);
+        expect(problems, problems.join('\n')).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
   for (const [role, screens] of Object.entries(SCREENS)) {
     for (const viewport of VIEWPORTS) {
       it(`${role} at ${String(viewport.width)}×${String(viewport.height)}`, async () => {
