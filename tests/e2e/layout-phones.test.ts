@@ -46,6 +46,39 @@ const SCREENS: Record<string, string[]> = {
   admin: ['/meetings', '/admin/units', '/admin/users'],
 };
 
+/**
+ * Resolves once the page has stopped changing: no loading mask, live screens connected, no
+ * enter/leave transition running, and no element added or removed for 300 ms (at most 3 s).
+ */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      !document.querySelector('.el-loading-mask') &&
+      !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]') &&
+      !document.querySelector('[data-testid="live-status"]:not([data-connection="live"])'),
+    undefined,
+    { timeout: 15_000 },
+  );
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const finish = (): void => {
+          observer.disconnect();
+          clearTimeout(timer);
+          clearTimeout(deadline);
+          resolve();
+        };
+        let timer = setTimeout(finish, 300);
+        const deadline = setTimeout(finish, 3_000);
+        const observer = new MutationObserver(() => {
+          clearTimeout(timer);
+          timer = setTimeout(finish, 300);
+        });
+        observer.observe(document.body, { subtree: true, childList: true });
+      }),
+  );
+}
+
 /** Elements whose right edge lies past the viewport and that no scrolling box of theirs holds. */
 async function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -115,9 +148,7 @@ describe('every screen fits a phone', () => {
           .click();
         await page.getByTestId('meeting-create').click();
         await page.getByTestId('visibility-hint').waitFor();
-        await page.waitForFunction(
-          () => !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]'),
-        );
+        await settled(page);
         const problems = await overflowing(page);
         expect(problems, problems.join('\n')).toEqual([]);
       } finally {
@@ -130,6 +161,8 @@ describe('every screen fits a phone', () => {
     for (const viewport of VIEWPORTS) {
       it(`${role} at ${String(viewport.width)}×${String(viewport.height)}`, async () => {
         const { page, context } = await browser.newPage({ viewport });
+        // Transitions end at once: what is measured is the screen, not a tag fading in.
+        await page.emulateMedia({ reducedMotion: 'reduce' });
         const problems: string[] = [];
         try {
           if (role !== 'public') {
@@ -144,17 +177,7 @@ describe('every screen fits a phone', () => {
             await page.goto(app.url + path);
             // The hall screen has no heading of its own: its stage stands for it.
             await page.locator('h1, [data-testid="bridge"]').first().waitFor();
-            // Measure once lists have loaded and live screens are connected.
-            await page.waitForFunction(
-              () =>
-                !document.querySelector('.el-loading-mask') &&
-                !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]') &&
-                !document.querySelector(
-                  '[data-testid="live-status"]:not([data-connection="live"])',
-                ),
-              undefined,
-              { timeout: 15_000 },
-            );
+            await settled(page);
             for (const p of await overflowing(page)) problems.push(`${path}: ${p}`);
             for (const v of await seriousViolations(page))
               problems.push(`${path}: axe ${v.id} (${v.nodes.slice(0, 2).join(', ')})`);
