@@ -87,6 +87,15 @@ export const floorPolicySchema = z.object({
 /** How the floor is given. */
 export type FloorPolicy = z.infer<typeof floorPolicySchema>;
 
+/**
+ * What the caller is to a meeting, as lists and the meeting page show it: its meeting role,
+ * `site_operator` when it runs one of the meeting's sites, `host_admin` when it administers the
+ * host unit. The client derives each person's way into the live screens from these.
+ */
+export const myMeetingRoles = [...meetingRoles, 'site_operator', 'host_admin'] as const;
+/** One of {@link myMeetingRoles}. */
+export type MyMeetingRole = (typeof myMeetingRoles)[number];
+
 /** A meeting as the API returns it. */
 export const meetingSchema = z.object({
   id: objectIdSchema,
@@ -109,6 +118,8 @@ export const meetingSchema = z.object({
   createdBy: objectIdSchema,
   createdAt: isoDateTimeSchema,
   updatedAt: isoDateTimeSchema,
+  /** The caller's roles in this meeting (lists and `GET /meetings/:id`; absent in live events). */
+  myRoles: z.array(z.enum(myMeetingRoles)).optional(),
 });
 /** A meeting as the API returns it. */
 export type Meeting = z.infer<typeof meetingSchema>;

@@ -25,6 +25,21 @@ export const optionResultSchema = z.object({
   percent: z.number(),
 });
 
+/**
+ * Whether a poll's motion carried: the approvals (first option) against the poll's rule over
+ * `base`, the meeting's voting seats when the poll opened.
+ */
+export const pollOutcomeSchema = z.object({
+  passed: z.boolean(),
+  approvals: z.number().int(),
+  /** The fewest approvals that carry the motion. */
+  required: z.number().int(),
+  base: z.number().int(),
+  rule: quorumRuleSchema,
+});
+/** Whether a poll's motion carried. */
+export type PollOutcome = z.infer<typeof pollOutcomeSchema>;
+
 /** Counts of a closed poll (or of an open named poll, for the chair). */
 export const pollResultsSchema = z.object({
   ballots: z.number().int(),
@@ -33,6 +48,8 @@ export const pollResultsSchema = z.object({
   /** Ballots needed for the quorum, and whether they were cast. */
   quorumRequired: z.number().int(),
   quorumMet: z.boolean(),
+  /** Whether the motion carried; null when the options put no motion (a choice of variants). */
+  outcome: pollOutcomeSchema.nullable().optional(),
 });
 /** Counts of a poll. */
 export type PollResults = z.infer<typeof pollResultsSchema>;

@@ -10,6 +10,7 @@ import type {
   ListMeetingsQuery,
   Meeting,
   MeetingState,
+  MyMeetingRole,
   QuorumRule,
   TransitionInput,
   UpdateMeetingInput,
@@ -26,7 +27,9 @@ import { MeetingModel } from './meeting.model';
 import type { MeetingLean, MeetingRecord } from './meeting.model';
 import { canManage } from './meeting.policy';
 import { invalidTransition, isEditable, transitionProblem, wrongState } from './meeting-state';
+import { ParticipantModel, participantKey } from './participant.model';
 import { participantService } from './participant.service';
+import { SiteModel } from './site.model';
 
 /** A lifecycle change, as listeners (floor, polls, media) receive it. */
 export interface MeetingTransition {
@@ -56,7 +59,6 @@ const LIST_ORDER = { startsAt: -1, _id: -1 } as const;
 const LIST_PROJECTION = {
   memberIds: 0,
   siteOperators: 0,
-  hostUnitPath: 0,
   doneItemIds: 0,
   searchText: 0,
 } as const;
@@ -92,6 +94,38 @@ export function toMeetingDto(m: ListedMeeting): Meeting {
 
 function present(meetings: ListedMeeting[]): Meeting[] {
   return meetings.map(toMeetingDto);
+}
+
+/**
+ * The meetings as the API returns them to `actor`, each with the caller's roles in it (two
+ * indexed queries for the whole page: participations by key, sites by operator).
+ */
+async function presentFor(actor: AuthUser, meetings: ListedMeeting[]): Promise<Meeting[]> {
+  if (!meetings.length) return [];
+  const ids = meetings.map((m) => m._id);
+  const [participations, sites] = await Promise.all([
+    ParticipantModel.find(
+      { _id: { $in: ids.map((id) => participantKey(id.toHexString(), actor.id)) } },
+      { role: 1, meetingId: 1 },
+    ).lean(),
+    SiteModel.find({ meetingId: { $in: ids }, operatorId: oid(actor.id) }, { meetingId: 1 }).lean(),
+  ]);
+  const roleOf = new Map(participations.map((p) => [p.meetingId.toHexString(), p.role]));
+  const operated = new Set(sites.map((s) => s.meetingId.toHexString()));
+  const unitAdmin = hasRole(actor, 'unit_admin');
+  return meetings.map((m) => {
+    const id = m._id.toHexString();
+    const roles: MyMeetingRole[] = [];
+    const role = roleOf.get(id);
+    if (role) roles.push(role);
+    if (operated.has(id)) roles.push('site_operator');
+    if (
+      hasRole(actor, 'system_admin') ||
+      (unitAdmin && m.hostUnitPath.some((u) => u.toHexString() === actor.unitId))
+    )
+      roles.push('host_admin');
+    return { ...toMeetingDto(m), myRoles: roles };
+  });
 }
 
 async function loadLean(id: string): Promise<MeetingLean> {
@@ -138,7 +172,7 @@ export const meetingService = {
   /** @throws AppError 404/403 (see requireAccess). */
   async get(actor: AuthUser, id: string): Promise<Meeting> {
     await requireAccess(actor, id);
-    const [dto] = present([await loadLean(id)]);
+    const [dto] = await presentFor(actor, [await loadLean(id)]);
     if (!dto) throw appError('not_found', 404, `Meeting ${id} was not found.`);
     return dto;
   },
@@ -194,7 +228,7 @@ export const meetingService = {
       target: { kind: 'meeting', id },
       after: { title: input.title, state: 'draft', hostUnitId: input.hostUnitId },
     });
-    const [dto] = present([created.toObject()]);
+    const [dto] = await presentFor(actor, [created.toObject()]);
     return dto as Meeting;
   },
 
@@ -244,7 +278,7 @@ export const meetingService = {
       ]);
     }
     return {
-      items: present(rows),
+      items: await presentFor(actor, rows),
       total,
       page: query.page,
       pageSize: query.pageSize,
@@ -332,10 +366,12 @@ export const meetingService = {
       target: { kind: 'meeting', id },
       ...diff,
     });
-    const [dto] = present([await loadLean(id)]);
+    const lean = await loadLean(id);
+    const [dto] = present([lean]);
     if (!dto) throw appError('not_found', 404, `Meeting ${id} was not found.`);
     await liveService.publish(id, 'meeting.updated', { meeting: dto });
-    return dto;
+    const [mine] = await presentFor(actor, [lean]);
+    return mine ?? dto;
   },
 
   /**
@@ -382,7 +418,8 @@ export const meetingService = {
     for (const listener of transitionListeners) {
       await listener({ meetingId: id, from, to: input.to, actor });
     }
-    const [dto] = present([await loadLean(id)]);
+    const lean = await loadLean(id);
+    const [dto] = actor ? await presentFor(actor, [lean]) : present([lean]);
     return dto as Meeting;
   },
 };

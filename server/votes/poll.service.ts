@@ -14,6 +14,7 @@ import { quorumOf } from '../meetings/meeting.service';
 import { participantService } from '../meetings/participant.service';
 import { serializedUpdate } from '../write-serialization';
 import { ballotDigest, ballotsCast, countBallots, flushCasts, settledCount } from './ballot-store';
+import { pollOutcome } from './poll-outcome';
 import { computeResults, presentResults } from './poll-results';
 import type { StoredResults } from './poll-results';
 import { PollModel, PollVoterModel } from './poll.model';
@@ -47,7 +48,16 @@ export async function toPollDto(p: PollLean): Promise<Poll> {
     createdAt: p.createdAt.toISOString(),
     results:
       p.status === 'closed' && p.results
-        ? presentResults(p.results as StoredResults, p.options)
+        ? {
+            ...presentResults(p.results as StoredResults, p.options),
+            outcome: pollOutcome(
+              (p.results as StoredResults).counts,
+              p.options,
+              p.quorumBase,
+              quorumOf(p),
+              (p.results as StoredResults).quorumMet,
+            ),
+          }
         : null,
   };
 }

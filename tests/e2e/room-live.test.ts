@@ -232,12 +232,20 @@ describe('meeting room and chair console (live)', () => {
       await chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-open').click();
 
       const choices = [0, 0, 1];
+      const labels = ['Tán thành', 'Không tán thành', 'Không ý kiến'];
       for (const [i, d] of delegates.entries()) {
         const ballot = d.page.getByTestId(`ballot-${poll.id}`);
         await ballot.waitFor();
+        const label = must(labels[must(choices[i])]);
         await ballot.getByTestId(`choice-${String(choices[i])}`).click();
         await ballot.getByTestId('ballot-submit').click();
-        await ballot.getByTestId('ballot-done').waitFor();
+        // Nothing is cast before the delegate confirms the choice named back to them.
+        const confirm = d.page.getByRole('dialog', { name: 'Xác nhận bỏ phiếu' });
+        expect(await confirm.textContent()).toContain(`Bạn chọn “${label}”. Xác nhận bỏ phiếu?`);
+        await confirm.getByRole('button', { name: 'Bỏ phiếu' }).click();
+        await eventually(() => ballot.getByTestId('ballot-done').textContent()).toContain(
+          `Bạn đã chọn: ${label}.`,
+        );
       }
       await eventually(() =>
         chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-progress').textContent(),
@@ -261,11 +269,87 @@ describe('meeting room and chair console (live)', () => {
               .textContent(),
           ).toBe(String(o.count));
         }
-        expect(await table.getByTestId('poll-ballots').textContent()).toContain('3/3 phiếu');
+        expect(await table.getByTestId('poll-ballots').textContent()).toContain('3/3');
+        // 2 of the 4 voting seats (the chair and three delegates) approve: not more than half.
+        const outcome = table.getByTestId('poll-outcome');
+        expect(await outcome.getAttribute('data-passed')).toBe('false');
+        expect(await outcome.textContent()).toContain('Không thông qua');
+        expect(await outcome.textContent()).toContain('2/4 thành viên tán thành; cần quá nửa');
+      }
+      // A named poll lists who chose what.
+      const voters = delegates[0]?.page
+        .getByTestId(`poll-results-${poll.id}`)
+        .getByTestId('poll-voters');
+      await must(voters).waitFor();
+      for (const [name, choice] of [
+        ['Nguyễn Văn An', 'Tán thành'],
+        ['Trần Thị Bình', 'Tán thành'],
+        ['Hoàng Đức Cường', 'Không tán thành'],
+      ] as const) {
+        expect(await must(voters).locator('tr', { hasText: name }).textContent()).toContain(choice);
       }
     } finally {
       await chair.close();
       for (const d of delegates) await d.close();
+    }
+  });
+
+  it('a delegate reading far down the page is brought to the poll and to the floor, with a chime', async () => {
+    const { meeting } = await liveMeeting();
+    const chair = await openAs(browser, app.url, 'chutich', `/meetings/${meeting.id}/chair`);
+    const d1 = await openAs(browser, app.url, 'daibieu1', `/meetings/${meeting.id}/room`);
+    try {
+      await d1.page.setViewportSize({ width: 1024, height: 768 });
+      await d1.page.getByTestId('check-in').click();
+      await d1.page.getByTestId('my-attendance').waitFor();
+      // Count the notes the room plays (WebAudio oscillators), without a sound file.
+      await d1.page.evaluate(() => {
+        const w = window as unknown as { chimes: number };
+        w.chimes = 0;
+        const proto = AudioContext.prototype;
+        const original = Object.getOwnPropertyDescriptor(proto, 'createOscillator')?.value as (
+          this: AudioContext,
+        ) => OscillatorNode;
+        proto.createOscillator = function (this: AudioContext): OscillatorNode {
+          w.chimes++;
+          return original.call(this);
+        };
+      });
+      const chimes = () => d1.page.evaluate(() => (window as unknown as { chimes: number }).chimes);
+      await d1.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+
+      await chair.page.getByTestId('poll-question').fill('Thông qua kế hoạch đầu tư công');
+      await chair.page.getByTestId('poll-create').click();
+      const poll = await waitFor(async () => {
+        const res = await c.chair.get<Poll[]>(`/api/meetings/${meeting.id}/polls`);
+        return res.body.find((p) => p.question === 'Thông qua kế hoạch đầu tư công');
+      }, 'the poll');
+      await chair.page.getByTestId(`chair-poll-${poll.id}`).getByTestId('poll-open').click();
+      const ballot = d1.page.getByTestId(`ballot-${poll.id}`);
+      await ballot.waitFor();
+      await eventually(chimes).toBeGreaterThan(0);
+      expect(await d1.page.getByTestId('room-announcement').textContent()).toContain(
+        'Biểu quyết đang mở',
+      );
+      // The ballot is on screen at 1024×768, not 1400 px down under the document.
+      await eventually(async () => {
+        const box = await ballot.boundingBox();
+        return !!box && box.y >= 0 && box.y + 60 < 768;
+      }).toBe(true);
+
+      await d1.page.getByTestId('floor-request').click();
+      await eventually(() => d1.page.getByTestId('floor-mine').textContent()).toContain('1/1');
+      const before = await chimes();
+      await chair.page.getByRole('button', { name: 'Cho phát biểu: Nguyễn Văn An' }).click();
+      const alert = d1.page.getByTestId('floor-alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain('Chủ trì mời bạn phát biểu.');
+      await eventually(chimes).toBeGreaterThan(before);
+      const box = await alert.boundingBox();
+      expect(box && box.y >= 0 && box.y < 768).toBe(true);
+    } finally {
+      await chair.close();
+      await d1.close();
     }
   });
 
@@ -384,6 +468,11 @@ describe('meeting room and chair console (live)', () => {
       await d1.page.keyboard.press('ArrowDown');
       await d1.page.keyboard.press('Space');
       await tabTo(d1.page, 'ballot-submit');
+      await d1.page.keyboard.press('Enter');
+      // The confirmation takes the focus on its confirm button: Enter casts.
+      await d1.page.waitForFunction(() =>
+        document.activeElement?.closest('.el-message-box')?.textContent.includes('Xác nhận'),
+      );
       await d1.page.keyboard.press('Enter');
       await ballot.getByTestId('ballot-done').waitFor();
       const mine = await c.d1.get<{ choice: number | null }>(

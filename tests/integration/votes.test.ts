@@ -203,6 +203,14 @@ describe('polls', () => {
         { index: 1, label: 'Không tán thành', count: 0, percent: 0 },
         { index: 2, label: 'Không ý kiến', count: 1, percent: 33.33 },
       ],
+      // 2 approvals of 4 voting seats is not more than half: the motion did not carry.
+      outcome: {
+        passed: false,
+        approvals: 2,
+        required: 3,
+        base: 4,
+        rule: { numerator: 1, denominator: 2, inclusive: false },
+      },
     });
     const late = await cast(c.d3, m.id, poll.id, 1);
     expect(late.status).toBe(409);

@@ -18,6 +18,19 @@ export function useErrorMessage(): (err: unknown) => string {
           (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 60;
         return t('errors.rate_limited', { minutes: Math.max(1, Math.ceil(seconds / 60)) });
       }
+      const state = (name: unknown): string | null =>
+        typeof name === 'string' && te(`meetings.states.${name}`)
+          ? t(`meetings.states.${name}`)
+          : null;
+      const details = (err.details ?? {}) as { current?: unknown; requested?: unknown };
+      // Say which state refused the action: reloading the page does not change it.
+      if (err.code === 'conflict' && state(details.current))
+        return t('errors.conflictState', { state: state(details.current) });
+      if (err.code === 'invalid_transition' && state(details.current) && state(details.requested))
+        return t('errors.invalidTransitionFrom', {
+          current: state(details.current),
+          requested: state(details.requested),
+        });
       const key = `errors.${err.code}`;
       const text = te(key) ? t(key) : t('errors.generic');
       return err.code === 'internal' && err.requestId

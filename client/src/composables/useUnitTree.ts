@@ -1,5 +1,6 @@
 import { ref } from 'vue';
 import type { UnitTreeNode } from '../../../server/contracts/units';
+import { searchKey } from '../../../server/contracts/search-key';
 import { unitsApi } from '../api/admin';
 
 /** A unit as a tree-select option. */
@@ -15,6 +16,14 @@ function toOption(node: UnitTreeNode): UnitOption {
     label: node.shortName ?? node.name,
     children: node.children.map(toOption),
   };
+}
+
+/**
+ * The filter of unit pickers: accent-insensitive, like the server's searches ("tam hop" finds
+ * "Xã Tam Hợp"). Give it to `ElTreeSelect`'s `filter-node-method`.
+ */
+export function filterUnitOption(query: string, option: { label?: string }): boolean {
+  return searchKey(option.label ?? '').includes(searchKey(query));
 }
 
 /** Loads the unit tree once per component, for trees and unit pickers. */

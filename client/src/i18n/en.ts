@@ -126,7 +126,10 @@ const en: typeof vi = {
     token_expired: 'Your session has expired. Please log in again.',
     forbidden: 'You are not allowed to do this.',
     not_found: 'Not found. It may have been deleted.',
-    conflict: 'This conflicts with the current state. Reload the page and try again.',
+    conflict:
+      'Not done: someone else changed this, or its current state does not allow this action.',
+    conflictState: 'The meeting is “{state}”; this action is no longer allowed.',
+    invalidTransitionFrom: 'The meeting is “{current}”; it cannot move to “{requested}”.',
     duplicate: 'This already exists (same code or username).',
     invalid_transition: 'This change of state is not allowed.',
     payload_too_large: 'What you sent is too large.',

@@ -124,7 +124,11 @@ const vi = {
     token_expired: 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.',
     forbidden: 'Bạn không có quyền thực hiện thao tác này.',
     not_found: 'Không tìm thấy dữ liệu. Có thể nó đã bị xóa.',
-    conflict: 'Thao tác xung đột với trạng thái hiện tại. Tải lại trang rồi thử lại.',
+    conflict:
+      'Không thực hiện được: dữ liệu đã được người khác thay đổi hoặc trạng thái hiện tại không cho phép thao tác này.',
+    conflictState: 'Cuộc họp đang ở trạng thái “{state}”; thao tác này không còn được phép.',
+    invalidTransitionFrom:
+      'Cuộc họp đang ở trạng thái “{current}”, không chuyển được sang “{requested}”.',
     duplicate: 'Dữ liệu đã tồn tại (trùng mã hoặc tên đăng nhập).',
     invalid_transition: 'Không thể chuyển sang trạng thái này.',
     payload_too_large: 'Dữ liệu gửi lên quá lớn.',

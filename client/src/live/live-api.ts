@@ -9,7 +9,7 @@ import type {
   Site,
 } from '../../../server/contracts/meetings';
 import type { FloorEntry, FloorState } from '../../../server/contracts/speakers';
-import type { CreatePollInput, MyBallot, Poll } from '../../../server/contracts/votes';
+import type { CreatePollInput, MyBallot, Poll, PollVoters } from '../../../server/contracts/votes';
 import { http } from '../api/http';
 
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}`;
@@ -44,6 +44,8 @@ export const liveApi = {
     http.post<MyBallot>(`${base(id)}/polls/${pollId}/ballots`, { choice }),
   myBallot: (id: string, pollId: string) =>
     http.get<MyBallot>(`${base(id)}/polls/${pollId}/ballots/mine`),
+  voters: (id: string, pollId: string) =>
+    http.get<PollVoters>(`${base(id)}/polls/${pollId}/voters`),
   markSite: (id: string, siteId: string, status: 'present_remote' | 'present_in_room') =>
     http.put<Attendance>(`${base(id)}/attendance/sites/${siteId}`, { status }),
 };

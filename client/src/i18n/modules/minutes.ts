@@ -195,7 +195,7 @@ export const en: typeof vi = {
       kind: 'Document type',
       allKinds: 'All',
       search: 'Search',
-      results: '{n} documents',
+      results: '{n} document | {n} documents',
       none: 'No matching documents.',
       meeting: 'Meeting',
       published: 'Published',

@@ -5,7 +5,7 @@ export const vi = {
     loading: 'Đang tải phòng họp…',
     connection: {
       connecting: 'Đang kết nối',
-      live: 'Trực tuyến',
+      live: 'Đã kết nối',
       offline: 'Mất kết nối',
       offlineHint:
         'Mất kết nối với máy chủ. Ứng dụng đang tự kết nối lại và sẽ cập nhật những gì đã bỏ lỡ.',
@@ -19,7 +19,7 @@ export const vi = {
       cancelled: 'Đã hủy',
     },
     links: {
-      chair: 'Bảng điều khiển chủ tọa',
+      chair: 'Bảng điều khiển chủ trì',
       bridge: 'Điểm cầu truyền hình',
       room: 'Phòng họp',
       hall: 'Màn hình hội trường',
@@ -107,10 +107,16 @@ export const vi = {
       checkIn: 'Điểm danh có mặt',
     },
     attendance: {
-      present_in_room: 'Bạn có mặt tại phòng họp.',
-      present_remote: 'Bạn dự họp trực tuyến.',
+      present_in_room: 'Có mặt tại phòng họp',
+      present_remote: 'Có mặt từ xa',
       absent: 'Vắng mặt',
       unmarked: 'Chưa điểm danh',
+      you: {
+        present_in_room: 'Bạn có mặt tại phòng họp.',
+        present_remote: 'Bạn dự họp từ xa.',
+        absent: 'Bạn được ghi vắng mặt.',
+        unmarked: 'Bạn chưa điểm danh.',
+      },
     },
     chair: {
       title: 'Điều hành cuộc họp',
@@ -221,7 +227,7 @@ export const en: typeof vi = {
     loading: 'Loading the meeting room…',
     connection: {
       connecting: 'Connecting',
-      live: 'Live',
+      live: 'Connected',
       offline: 'Offline',
       offlineHint:
         'Lost the connection to the server. The app is reconnecting and will catch up on what was missed.',
@@ -323,10 +329,16 @@ export const en: typeof vi = {
       checkIn: 'Check in',
     },
     attendance: {
-      present_in_room: 'You are present in the room.',
-      present_remote: 'You attend remotely.',
+      present_in_room: 'Present in the room',
+      present_remote: 'Present remotely',
       absent: 'Absent',
       unmarked: 'Not checked in',
+      you: {
+        present_in_room: 'You are present in the room.',
+        present_remote: 'You attend remotely.',
+        absent: 'You are marked absent.',
+        unmarked: 'You have not checked in.',
+      },
     },
     chair: {
       title: 'Chair console',
