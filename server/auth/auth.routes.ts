@@ -68,7 +68,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     handler: async ({ req, res, body }) => {
       const token = body.refreshToken ?? readCookie(req, REFRESH_COOKIE);
       if (!token) throw unauthenticated('No refresh token: log in again.');
-      const session = await auth.refresh(token);
+      const session = await auth.refresh(token, { ip: req.ip ?? 'unknown' });
       setRefreshCookie(res, session, secureCookies(req));
       return session;
     },

@@ -8,8 +8,15 @@ const sessionSchema = new Schema(
     /** SHA-256 of the previous secret, accepted until `previousValidUntil` (tabs refreshing at once). */
     previousHash: { type: String, default: null },
     previousValidUntil: { type: Date, default: null },
+    /**
+     * SHA-256 of older secrets (newest last, a few only): presenting one is a replay, read as
+     * theft, and ends the session.
+     */
+    retiredHashes: { type: [String], default: [] },
     expiresAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
+    /** Why the session ended early: `logout`, `refresh_replay`, ... (null while open). */
+    revokedReason: { type: String, default: null },
     ip: { type: String, default: null },
     userAgent: { type: String, default: null },
   },
