@@ -149,7 +149,8 @@ export class AuthService implements Authenticator {
       !current && session.previousHash != null && sameHash(presented, session.previousHash);
     const previous =
       isPrevious && session.previousValidUntil != null && session.previousValidUntil > now;
-    const retired = session.retiredHashes;
+    // Sessions opened before retiredHashes existed lack it (lean reads apply no defaults).
+    const retired: string[] = Array.isArray(session.retiredHashes) ? session.retiredHashes : [];
     if (!current && !previous) {
       if (isPrevious || retired.some((h) => sameHash(presented, h))) {
         await this.endReplayedSession(
