@@ -20,6 +20,8 @@ import {
 } from '../contracts/minutes';
 import { contentDisposition } from '../documents/content-disposition';
 import type { ApiRouter } from '../http/api-router';
+import type { AuthUser } from '../auth/auth-user';
+import { AppError } from '../errors';
 import type { MinutesService } from './minutes.service';
 import { readVerifyInput } from './verify-upload';
 
@@ -278,17 +280,36 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       },
     });
 
+    /** Whether `user` may read a published version (the same check as reading it). */
+    const mayRead = async (user: AuthUser | null, versionId: string): Promise<boolean> => {
+      try {
+        await service.getPublished(user, versionId);
+        return true;
+      } catch (err) {
+        if (err instanceof AppError && [401, 403, 404].includes(err.status)) return false;
+        throw err;
+      }
+    };
+
     api.route({
       method: 'post',
       path: '/minutes/verify',
       summary:
         'Check a file (multipart "file", or application/pdf) or { sha256 }: is it a published version, and do its hash and signature hold?',
       tags,
-      auth: 'none',
+      auth: 'optional',
       requestContentType: 'multipart/form-data',
       response: minutesVerifyResultSchema,
       errors: [413, 415],
-      handler: async ({ req }) => service.verify(await readVerifyInput(req)),
+      handler: async ({ req, user }) => {
+        const result = await service.verify(await readVerifyInput(req));
+        // SECURITY: a caller who may not read the record learns only that a published file
+        // with this digest exists, not which meeting or version (the title may be confidential).
+        if (result.version && !(await mayRead(user, result.version.id))) {
+          return { ...result, version: null };
+        }
+        return result;
+      },
     });
   };
 }

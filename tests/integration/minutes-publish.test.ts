@@ -164,6 +164,24 @@ describe('POST /api/minutes/verify', () => {
     expect(byHash.version?.id).toBe(publicMinutes.id);
   });
 
+  it('tells a caller who may not read a confidential record only that the digest is published', async () => {
+    const digest = confidentialMinutes.files.find((f) => f.format === 'pdf')?.sha256 ?? '';
+    for (const outsider of [c.anonymous, c.opTamHop]) {
+      const res = expectStatus(
+        await outsider.post<MinutesVerifyResult>('/api/minutes/verify', { sha256: digest }),
+        200,
+        'verify as outsider',
+      );
+      expect(res).toEqual({ sha256: digest, published: true, version: null, verification: null });
+    }
+    const insider = expectStatus(
+      await c.d1.post<MinutesVerifyResult>('/api/minutes/verify', { sha256: digest }),
+      200,
+      'verify as participant',
+    );
+    expect(insider.version?.id).toBe(confidentialMinutes.id);
+  });
+
   it('rejects a modified file and says why; bad input is 400/415', async () => {
     const modified = Buffer.from(pdf);
     const at = Math.floor(modified.indexOf('/ByteRange') / 2);
