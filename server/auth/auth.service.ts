@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { Types } from 'mongoose';
-import type { SessionResponse } from '../contracts/auth';
+import type { SessionResponse, TicketPurpose } from '../contracts/auth';
 import type { UserRole } from '../contracts/users';
 import { appError, tooManyRequests, unauthenticated } from '../errors';
 import { UserModel } from '../users/user.model';
@@ -11,6 +11,7 @@ import type { AuthUser, Authenticator } from './auth-user';
 import { credentialService } from './credential.service';
 import { LoginFailureModel } from './login-failure.model';
 import { SessionModel } from './session.model';
+import { ticketService } from './ticket.service';
 import type { TokenService } from './token.service';
 
 /**
@@ -73,6 +74,11 @@ function parseRefreshToken(token: string): { sessionId: string; secret: string }
     return null;
   }
   return { sessionId, secret };
+}
+
+/** The path of a request as the browser asked for it (`/api/...`), without the query. */
+export function requestPath(req: Request): string {
+  return req.originalUrl.split('?')[0] ?? '';
 }
 
 interface CachedCaller {
@@ -250,15 +256,19 @@ export class AuthService implements Authenticator {
    */
   async verifyAccessToken(token: string): Promise<AuthUser & { expiresAt: Date }> {
     const claims = await this.tokens.verify(token);
-    const cached = this.cache.get(claims.sessionId);
-    if (cached && cached.until > Date.now() && cached.user.id === claims.userId) {
-      return { ...cached.user, expiresAt: claims.expiresAt };
-    }
+    const caller = await this.callerOf(claims.userId, claims.sessionId);
+    return { ...caller, expiresAt: claims.expiresAt };
+  }
+
+  /** The caller of an open session of an active account (cached 5 s per session). @throws AppError 401. */
+  private async callerOf(userId: string, sessionId: string): Promise<AuthUser> {
+    const cached = this.cache.get(sessionId);
+    if (cached && cached.until > Date.now() && cached.user.id === userId) return cached.user;
     const [session, user] = await Promise.all([
-      SessionModel.findById(claims.sessionId, { revokedAt: 1, userId: 1 }).lean(),
-      UserModel.findById(claims.userId).lean(),
+      SessionModel.findById(sessionId, { revokedAt: 1, userId: 1 }).lean(),
+      UserModel.findById(userId).lean(),
     ]);
-    if (!session || session.revokedAt || !session.userId.equals(claims.userId)) {
+    if (!session || session.revokedAt || !session.userId.equals(userId)) {
       throw unauthenticated('The session has ended. Log in again.');
     }
     if (!user?.active) throw unauthenticated('This account is deactivated.');
@@ -268,21 +278,38 @@ export class AuthService implements Authenticator {
       fullName: user.fullName,
       unitId: user.unitId.toHexString(),
       roles: [...user.roles] as UserRole[],
-      sessionId: claims.sessionId,
+      sessionId,
     };
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(claims.sessionId, { user: caller, until: Date.now() + CACHE_TTL_MS });
-    return { ...caller, expiresAt: claims.expiresAt };
+    this.cache.set(sessionId, { user: caller, until: Date.now() + CACHE_TTL_MS });
+    return caller;
   }
 
-  async fromRequest(req: Request, opts: { tokenInQuery: boolean }): Promise<AuthUser | null> {
+  /**
+   * The caller of a request: the `Authorization: Bearer` access token, or on routes that
+   * allow it a ticket (`?ticket=`, see ticket.service.ts) for that route's purpose and path.
+   * SECURITY: an access token in the URL (`?token=`) is refused outright, so that a client
+   * still sending one fails loudly instead of leaking it into proxy logs unnoticed.
+   */
+  async fromRequest(req: Request, opts: { ticket?: TicketPurpose }): Promise<AuthUser | null> {
+    if (req.query.token !== undefined) {
+      throw unauthenticated(
+        'Access tokens are not accepted in URLs. Send the Authorization header, or a ticket from POST /api/tickets.',
+      );
+    }
     const header = req.headers.authorization;
-    let token: string | undefined;
-    if (typeof header === 'string' && header.startsWith('Bearer ')) token = header.slice(7).trim();
-    else if (opts.tokenInQuery && typeof req.query.token === 'string') token = req.query.token;
-    if (!token) return null;
-    const { expiresAt: _expiresAt, ...user } = await this.verifyAccessToken(token);
-    return user;
+    if (typeof header === 'string' && header.startsWith('Bearer ')) {
+      const { expiresAt: _expiresAt, ...user } = await this.verifyAccessToken(
+        header.slice(7).trim(),
+      );
+      return user;
+    }
+    const ticket = req.query.ticket;
+    if (opts.ticket && typeof ticket === 'string') {
+      const holder = await ticketService.redeem(ticket, opts.ticket, requestPath(req));
+      return this.callerOf(holder.userId, holder.sessionId);
+    }
+    return null;
   }
 
   private async issue(

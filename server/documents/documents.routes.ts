@@ -101,9 +101,9 @@ export function registerDocumentRoutes(api: ApiRouter, opts: DocumentRoutesOptio
   api.route({
     method: 'get',
     path: '/meetings/:id/documents/:documentId/content',
-    summary: 'Download a version (participants only; token may be given as ?token=)',
+    summary: 'Download a version (participants only; or a ticket in ?ticket=)',
     tags: ['documents'],
-    tokenInQuery: true,
+    ticket: 'download',
     params: docParams,
     query: downloadQuerySchema,
     responseContentType: 'application/octet-stream',

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { AuthUser, Authenticator } from '../auth/auth-user';
+import type { TicketPurpose } from '../contracts/auth';
 import { fieldIssues, unauthenticated, validationError } from '../errors';
 import type { FieldIssue } from '../contracts/errors';
 
@@ -27,8 +28,11 @@ export interface RouteSpec<P, Q, B, R, A extends AuthMode> {
   tags: string[];
   /** Default `required`. */
   auth?: A;
-  /** Also accept the access token in the `token` query parameter (EventSource, downloads). */
-  tokenInQuery?: boolean;
+  /**
+   * Also accept a ticket for this purpose in the `ticket` query parameter (EventSource,
+   * download links), never the access token itself (see auth/ticket.service.ts).
+   */
+  ticket?: TicketPurpose;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -52,7 +56,7 @@ export interface RouteDoc {
   summary: string;
   tags: string[];
   auth: AuthMode;
-  tokenInQuery: boolean;
+  ticket: TicketPurpose | null;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -82,14 +86,14 @@ export class ApiRouter {
     A extends AuthMode = 'required',
   >(spec: RouteSpec<P, Q, B, R, A>): this {
     const mode: AuthMode = spec.auth ?? 'required';
-    const tokenInQuery = spec.tokenInQuery ?? false;
+    const ticket = spec.ticket;
     this.docs.push({
       method: spec.method,
       path: spec.path,
       summary: spec.summary,
       tags: spec.tags,
       auth: mode,
-      tokenInQuery,
+      ticket: ticket ?? null,
       ...(spec.params ? { params: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),
       ...(spec.body ? { body: spec.body } : {}),
@@ -100,7 +104,8 @@ export class ApiRouter {
       errors: spec.errors ?? [],
     });
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
-      const user = mode === 'none' ? null : await this.auth.fromRequest(req, { tokenInQuery });
+      const user =
+        mode === 'none' ? null : await this.auth.fromRequest(req, ticket ? { ticket } : {});
       if (mode === 'required' && !user) throw unauthenticated();
       const issues: FieldIssue[] = [];
       const parse = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T => {

@@ -253,7 +253,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       summary: 'Download a published file (HTML, signed PDF or DOCX)',
       tags,
       auth: 'optional',
-      tokenInQuery: true,
+      ticket: 'download',
       params: fileParams,
       query: downloadQuery,
       responseContentType: 'application/pdf',

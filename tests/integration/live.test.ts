@@ -70,15 +70,14 @@ async function stream(
   meetingId: string,
   opts: { lastEventId?: number; header?: boolean } = {},
 ) {
-  const query = new URLSearchParams({ token: client.token ?? '' });
-  if (opts.lastEventId !== undefined && !opts.header)
-    query.set('lastEventId', String(opts.lastEventId));
+  const query: Record<string, string> = {};
+  if (opts.lastEventId !== undefined && !opts.header) query.lastEventId = String(opts.lastEventId);
   const headers =
     opts.lastEventId !== undefined && opts.header
       ? { 'last-event-id': String(opts.lastEventId) }
       : undefined;
   const sse = await SseClient.connect(
-    `${proxy.url}/api/meetings/${meetingId}/live?${query.toString()}`,
+    `${proxy.url}${await client.ticketed(`/api/meetings/${meetingId}/live`, 'live', query)}`,
     headers,
   );
   clients.push(sse);
@@ -200,12 +199,11 @@ describe('live state across two API processes', () => {
     });
     const anonymous = await SseClient.connect(`${proxy.url}/api/meetings/${m.id}/live`);
     expect(anonymous.status).toBe(401);
-    const outsider = await SseClient.connect(
-      `${proxy.url}/api/meetings/${m.id}/live?token=${d2.token ?? ''}`,
-    );
+    const path = `/api/meetings/${m.id}/live`;
+    const outsider = await SseClient.connect(`${proxy.url}${await d2.ticketed(path, 'live')}`);
     expect(outsider.status).toBe(404);
     const bad = await SseClient.connect(
-      `${proxy.url}/api/meetings/${m.id}/live?token=${d1.token ?? ''}&lastEventId=-1`,
+      `${proxy.url}${await d1.ticketed(path, 'live', { lastEventId: '-1' })}`,
     );
     expect(bad.status).toBe(400);
     expect((await d2.get(`/api/meetings/${m.id}/live/state`)).status).toBe(404);
