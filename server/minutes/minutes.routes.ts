@@ -23,6 +23,8 @@ import type { ApiRouter } from '../http/api-router';
 import type { AuthUser } from '../auth/auth-user';
 import { AppError } from '../errors';
 import type { MinutesService } from './minutes.service';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { isChair, isSecretary } from './minutes.policy';
 import { readVerifyInput } from './verify-upload';
 
 const idParams = z.object({ id: objectIdSchema });
@@ -90,6 +92,10 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       summary:
         'Create the draft from the template; a draft holding text is replaced only with confirm: true',
       tags,
+      authorize: meetingPolicy(
+        (a) => isSecretary(a) || isChair(a),
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: recreateTemplateSchema,
       response: minutesRecordSchema,
@@ -103,6 +109,10 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/meta',
       summary: 'Change the frame: number and symbol, title, signature blocks, recipients',
       tags,
+      authorize: meetingPolicy(
+        (a) => isSecretary(a) || isChair(a),
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: updateMinutesMetaSchema,
       response: minutesRecordSchema,
@@ -158,6 +168,10 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/append',
       summary: 'Append a live fact at the end of the draft (server-side insert)',
       tags,
+      authorize: meetingPolicy(
+        (a) => isSecretary(a) || isChair(a),
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: minutesSnippetRequestSchema,
       response: minutesContentAnswerSchema,
@@ -177,6 +191,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/return',
       summary: 'The chair returns the text to the secretary with a comment',
       tags,
+      authorize: meetingPolicy(isChair, 'Only the chair approves or returns the minutes.'),
       params: minutesParamsSchema,
       body: returnMinutesSchema,
       response: minutesRecordSchema,
@@ -202,6 +217,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/correct',
       summary: 'Start a correction of the published text (published later as a new version)',
       tags,
+      authorize: meetingPolicy(isSecretary, 'Only the secretary starts a correction.'),
       params: minutesParamsSchema,
       body: correctMinutesSchema,
       response: minutesRecordSchema,

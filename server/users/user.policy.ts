@@ -1,4 +1,5 @@
 import type { AuthUser } from '../auth/auth-user';
+import { forbidden } from '../errors';
 import { hasRole } from '../auth/auth-user';
 import type { UserRole } from '../contracts/users';
 import type { UnitScope } from '../units/unit.policy';
@@ -38,4 +39,13 @@ export function canGrantRoles(actor: AuthUser, roles: readonly UserRole[]): bool
  */
 export function canActOnAccount(actor: AuthUser, targetRoles: readonly UserRole[]): boolean {
   return rankOf(targetRoles) <= rankOf(actor.roles);
+}
+
+/**
+ * A route's `authorize` for account and unit changes: only administrators get as far as the
+ * body (the unit scope is checked next, by the service).
+ * @throws AppError 403 for anyone else.
+ */
+export function administratorsOnly({ user }: { user: AuthUser }): void {
+  if (!isAdministrator(user)) throw forbidden('Only administrators change accounts and units.');
 }
