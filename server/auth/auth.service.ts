@@ -307,7 +307,8 @@ export class AuthService implements Authenticator {
     const ticket = req.query.ticket;
     if (opts.ticket && typeof ticket === 'string') {
       const holder = await ticketService.redeem(ticket, opts.ticket, requestPath(req));
-      return this.callerOf(holder.userId, holder.sessionId);
+      // A copy: the cached caller is shared by the session's requests.
+      return { ...(await this.callerOf(holder.userId, holder.sessionId)) };
     }
     return null;
   }

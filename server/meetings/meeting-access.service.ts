@@ -38,12 +38,6 @@ const primedAccess = new WeakMap<AuthUser, MeetingAccess>();
  * names `meeting/<id>/...`), the media layer (conference tokens by role) and the minutes.
  */
 export async function accessOf(user: AuthUser, meetingId: string): Promise<MeetingAccess | null> {
-  const primed = primedAccess.get(user);
-  if (primed?.meetingId === meetingId) {
-    // Read a moment ago by the route guard of this very request: used once, then read afresh.
-    primedAccess.delete(user);
-    return primed;
-  }
   if (!Types.ObjectId.isValid(meetingId) || meetingId.length !== 24) return null;
   const id = new Types.ObjectId(meetingId);
   const [meeting, participant, chain] = await Promise.all([
@@ -92,7 +86,11 @@ export async function requireAccess(
   allow: (a: MeetingAccess) => boolean = canView,
   message = 'You do not take part in this meeting.',
 ): Promise<MeetingAccess> {
-  const access = await accessOf(user, meetingId);
+  const primed = primedAccess.get(user);
+  primedAccess.delete(user);
+  // Read a moment ago by the route's guard in this very request (the handler's first check):
+  // used once; every later check reads afresh.
+  const access = primed?.meetingId === meetingId ? primed : await accessOf(user, meetingId);
   if (!access || hidesExistence(access)) throw notFound(`Meeting ${meetingId}`);
   if (!canView(access)) throw forbidden('You do not take part in this meeting.');
   if (!allow(access)) throw forbidden(message);
