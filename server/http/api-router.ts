@@ -41,10 +41,7 @@ export interface RouteSpec<P, Q, B, R, A extends AuthMode> {
    * so that a caller without the right gets 403/404, never a 400 about a body they may not
    * send. The handler's own checks still apply. Throws an AppError to refuse.
    */
-  authorize?: (ctx: {
-    user: RouteContext<P, Q, B, A>['user'];
-    params: P;
-  }) => Promise<void> | void;
+  authorize?: (ctx: { user: RouteContext<P, Q, B, A>['user']; params: P }) => Promise<void> | void;
   /** Describes the JSON answer; `undefined` for handlers that write the response themselves. */
   response?: z.ZodType<R>;
   /** Success status (default 200). */

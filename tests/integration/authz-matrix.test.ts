@@ -7,7 +7,7 @@ import { must } from '../support/must';
 import { demoClients, directory, meetingInput, moveTo } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
 import { loginAs, startTestApp } from '../support/stack';
-import type { TestApp , ApiClient} from '../support/stack';
+import type { TestApp, ApiClient } from '../support/stack';
 import { AUTHZ_MATRIX, MATRIX_ROLES, MATRIX_VISIBILITIES, parseRow } from './authz-matrix.table';
 import type { MatrixRole } from './authz-matrix.table';
 
