@@ -155,10 +155,15 @@ export class AuthService implements Authenticator {
       !current && session.previousHash != null && sameHash(presented, session.previousHash);
     const previous =
       isPrevious && session.previousValidUntil != null && session.previousValidUntil > now;
-    // Sessions opened before retiredHashes existed lack it (lean reads apply no defaults).
-    const retired: string[] = Array.isArray(session.retiredHashes) ? session.retiredHashes : [];
+    // Sessions opened before `retired` existed lack it (lean reads apply no defaults).
+    const retired = Array.isArray(session.retired) ? session.retired : [];
     if (!current && !previous) {
-      if (isPrevious || retired.some((h) => sameHash(presented, h))) {
+      const replayed =
+        isPrevious ||
+        retired.some(
+          (r) => sameHash(presented, r.hash) && (r.validUntil == null || r.validUntil <= now),
+        );
+      if (replayed) {
         await this.endReplayedSession(
           session._id.toHexString(),
           session.userId.toHexString(),
@@ -177,9 +182,11 @@ export class AuthService implements Authenticator {
           tokenHash: sha256(secret),
           previousHash: session.tokenHash,
           previousValidUntil: new Date(now.getTime() + PREVIOUS_TOKEN_GRACE_MS),
-          retiredHashes: [
+          retired: [
             ...retired,
-            ...(session.previousHash ? [session.previousHash] : []),
+            ...(session.previousHash
+              ? [{ hash: session.previousHash, validUntil: session.previousValidUntil }]
+              : []),
           ].slice(-RETIRED_HASHES_KEPT),
         },
       },

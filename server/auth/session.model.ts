@@ -9,10 +9,13 @@ const sessionSchema = new Schema(
     previousHash: { type: String, default: null },
     previousValidUntil: { type: Date, default: null },
     /**
-     * SHA-256 of older secrets (newest last, a few only): presenting one is a replay, read as
-     * theft, and ends the session.
+     * Older secrets (SHA-256, newest last, a few only) with the end of their grace: presenting
+     * one after that is a replay, read as theft, and ends the session.
      */
-    retiredHashes: { type: [String], default: [] },
+    retired: {
+      type: [{ _id: false, hash: { type: String, required: true }, validUntil: Date }],
+      default: [],
+    },
     expiresAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
     /** Why the session ended early: `logout`, `refresh_replay`, ... (null while open). */

@@ -153,6 +153,49 @@ describe('authentication', () => {
     expect(row?.revokedReason).toBe('refresh_replay');
   });
 
+  it('also ends the session when a token two rotations old comes back after its minute', async () => {
+    const refresh = (refreshToken: string) =>
+      anon.post<SessionResponse>('/api/auth/refresh', { refreshToken });
+    const login = await anon.post<SessionResponse>('/api/auth/login', {
+      username: 'diemcau.vinhyen',
+      password: DEMO_PASSWORD,
+    });
+    const stolen = login.body.refreshToken;
+    const second = await refresh(stolen);
+    const third = await refresh(second.body.refreshToken);
+    expect(third.status).toBe(200);
+    const sessionId = must(stolen.split('.')[0]);
+    const past = new Date(Date.now() - 1000);
+    await withDb(app.mongoUri, async (db) => {
+      const sessions = db.collection<{ retired: { hash: string; validUntil: Date }[] }>('sessions');
+      const row = await sessions.findOne({ _id: new ObjectId(sessionId) });
+      const retired = (row?.retired ?? []).map((r) => ({ ...r, validUntil: past }));
+      expect(retired).toHaveLength(1);
+      await sessions.updateOne(
+        { _id: new ObjectId(sessionId) },
+        { $set: { previousValidUntil: past, retired } },
+      );
+    });
+    expect((await refresh(stolen)).status).toBe(401);
+    expect((await refresh(third.body.refreshToken)).status).toBe(401);
+  });
+
+  it('keeps the session when three tabs present the same token within its minute', async () => {
+    const refresh = (refreshToken: string) =>
+      anon.post<SessionResponse>('/api/auth/refresh', { refreshToken });
+    const login = await anon.post<SessionResponse>('/api/auth/login', {
+      username: 'chutich',
+      password: DEMO_PASSWORD,
+    });
+    const shared = login.body.refreshToken;
+    expect((await refresh(shared)).status).toBe(200);
+    const second = await refresh(shared);
+    expect(second.status).toBe(200);
+    // Now two rotations old, but its minute is not over: refused, not read as theft.
+    expect((await refresh(shared)).status).toBe(401);
+    expect((await refresh(second.body.refreshToken)).status).toBe(200);
+  });
+
   it('refuses forged and garbage tokens', async () => {
     const me = await loginAs(app.url, 'thuky');
     const [h, p] = (me.token ?? '').split('.');
