@@ -10,7 +10,7 @@ import { Supervisor } from '../infra/local/supervisor';
 import { livekitProbe } from '../media/livekit-health';
 import pkg from '../package.json' with { type: 'json' };
 import { createApp } from './app';
-import { AuthService } from './auth/auth.service';
+import { AuthService, DEFAULT_LOGIN_LIMITS } from './auth/auth.service';
 import { TokenService } from './auth/token.service';
 import { ConfigError, parseConfig, readProcessEnv } from './config';
 import type { Config } from './config';
@@ -125,7 +125,12 @@ export async function startServer(
       config.jwtSecret ?? loadOrCreateSecret(join(dataDir, 'jwt-secret')),
       config.accessTokenTtlSeconds,
     );
-    const auth = new AuthService(tokens, config.refreshTokenTtlSeconds);
+    const auth = new AuthService(
+      tokens,
+      config.refreshTokenTtlSeconds,
+      { ...DEFAULT_LOGIN_LIMITS, perAddress: config.loginMaxFailuresPerAddress },
+      logger,
+    );
     // Co-editing (issue 4) in this process: documents under /collab/, stored in this MongoDB.
     collab = startCollab({
       auth,

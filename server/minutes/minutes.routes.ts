@@ -20,7 +20,11 @@ import {
 } from '../contracts/minutes';
 import { contentDisposition } from '../documents/content-disposition';
 import type { ApiRouter } from '../http/api-router';
+import type { AuthUser } from '../auth/auth-user';
+import { AppError } from '../errors';
 import type { MinutesService } from './minutes.service';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { isChair, isSecretary } from './minutes.policy';
 import { readVerifyInput } from './verify-upload';
 
 const idParams = z.object({ id: objectIdSchema });
@@ -88,6 +92,10 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       summary:
         'Create the draft from the template; a draft holding text is replaced only with confirm: true',
       tags,
+      authorize: meetingPolicy(
+        (a) => isSecretary(a) || isChair(a),
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: recreateTemplateSchema,
       response: minutesRecordSchema,
@@ -101,6 +109,10 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/meta',
       summary: 'Change the frame: number and symbol, title, signature blocks, recipients',
       tags,
+      authorize: meetingPolicy(
+        (a) => isSecretary(a) || isChair(a),
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: updateMinutesMetaSchema,
       response: minutesRecordSchema,
@@ -156,6 +168,10 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/append',
       summary: 'Append a live fact at the end of the draft (server-side insert)',
       tags,
+      authorize: meetingPolicy(
+        (a) => isSecretary(a) || isChair(a),
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: minutesSnippetRequestSchema,
       response: minutesContentAnswerSchema,
@@ -175,6 +191,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/return',
       summary: 'The chair returns the text to the secretary with a comment',
       tags,
+      authorize: meetingPolicy(isChair, 'Only the chair approves or returns the minutes.'),
       params: minutesParamsSchema,
       body: returnMinutesSchema,
       response: minutesRecordSchema,
@@ -200,6 +217,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/correct',
       summary: 'Start a correction of the published text (published later as a new version)',
       tags,
+      authorize: meetingPolicy(isSecretary, 'Only the secretary starts a correction.'),
       params: minutesParamsSchema,
       body: correctMinutesSchema,
       response: minutesRecordSchema,
@@ -251,7 +269,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       summary: 'Download a published file (HTML, signed PDF or DOCX)',
       tags,
       auth: 'optional',
-      tokenInQuery: true,
+      ticket: 'download',
       params: fileParams,
       query: downloadQuery,
       responseContentType: 'application/pdf',
@@ -278,17 +296,36 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       },
     });
 
+    /** Whether `user` may read a published version (the same check as reading it). */
+    const mayRead = async (user: AuthUser | null, versionId: string): Promise<boolean> => {
+      try {
+        await service.getPublished(user, versionId);
+        return true;
+      } catch (err) {
+        if (err instanceof AppError && [401, 403, 404].includes(err.status)) return false;
+        throw err;
+      }
+    };
+
     api.route({
       method: 'post',
       path: '/minutes/verify',
       summary:
         'Check a file (multipart "file", or application/pdf) or { sha256 }: is it a published version, and do its hash and signature hold?',
       tags,
-      auth: 'none',
+      auth: 'optional',
       requestContentType: 'multipart/form-data',
       response: minutesVerifyResultSchema,
       errors: [413, 415],
-      handler: async ({ req }) => service.verify(await readVerifyInput(req)),
+      handler: async ({ req, user }) => {
+        const result = await service.verify(await readVerifyInput(req));
+        // SECURITY: a caller who may not read the record learns only that a published file
+        // with this digest exists, not which meeting or version (the title may be confidential).
+        if (result.version && !(await mayRead(user, result.version.id))) {
+          return { ...result, version: null };
+        }
+        return result;
+      },
     });
   };
 }

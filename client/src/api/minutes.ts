@@ -47,10 +47,9 @@ export const minutesApi = {
 export const publishedApi = {
   list: (query: Partial<PublishedListQuery>) =>
     http.get<Page<PublishedMinutesVersion>>('/api/minutes/published', query),
-  /** A download link; a plain link sends no header, so the token (if any) goes in the query. */
-  fileUrl: (url: string, token?: string, inline = false) => {
+  /** A plain download link (no credential): follow it with `followWithTicket`. */
+  fileUrl: (url: string, inline = false) => {
     const q = new URLSearchParams();
-    if (token) q.set('token', token);
     if (inline) q.set('inline', 'true');
     const qs = q.toString();
     return qs ? `${url}?${qs}` : url;
