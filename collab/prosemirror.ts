@@ -1,10 +1,11 @@
-import { getSchema } from '@tiptap/core';
+import { Extension, getSchema } from '@tiptap/core';
 import type { JSONContent } from '@tiptap/core';
 import { Node } from '@tiptap/pm/model';
 import type { Schema } from '@tiptap/pm/model';
 import StarterKit from '@tiptap/starter-kit';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
+import { factGlobalAttributes } from './contracts/fact-sections';
 
 // Conversion between a Tiptap document in a Y.XmlFragment and ProseMirror JSON uses
 // @tiptap/y-tiptap (Tiptap's fork of y-prosemirror, the same code the editor's Collaboration
@@ -13,9 +14,15 @@ import type * as Y from 'yjs';
 
 let cached: Schema | undefined;
 
-/** The schema of StarterKit, the default for server-side reads and writes. */
+/** The `fact` attribute of the minutes' fact sections (the editor adds the same extension). */
+export const FactSections = Extension.create({
+  name: 'factSections',
+  addGlobalAttributes: () => factGlobalAttributes,
+});
+
+/** The schema of StarterKit (with the fact sections), the default for server-side reads and writes. */
 export function defaultProseMirrorSchema(): Schema {
-  cached ??= getSchema([StarterKit]);
+  cached ??= getSchema([StarterKit, FactSections]);
   return cached;
 }
 

@@ -22,6 +22,8 @@ export const errorCodes = [
   'not_configured',
   'conference_ended',
   'removed_from_conference',
+  'number_symbol_required',
+  'minutes_not_published',
   'internal',
 ] as const;
 

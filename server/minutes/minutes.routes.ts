@@ -97,6 +97,18 @@ export function minutesRoutes(service: MinutesService): RouteModule {
     });
 
     api.route({
+      method: 'post',
+      path: '/meetings/:id/minutes/:kind/rebuild',
+      summary:
+        'Rebuild the facts of the draft from the record (attendance, speakers per item, polls, times); the text written around them stays',
+      tags,
+      params: minutesParamsSchema,
+      response: minutesRecordSchema,
+      errors: [403, 404, 409],
+      handler: ({ user, params }) => service.rebuild(user, params.id, params.kind),
+    });
+
+    api.route({
       method: 'put',
       path: '/meetings/:id/minutes/:kind/meta',
       summary: 'Change the frame: number and symbol, title, signature blocks, recipients',
@@ -154,7 +166,8 @@ export function minutesRoutes(service: MinutesService): RouteModule {
     api.route({
       method: 'post',
       path: '/meetings/:id/minutes/:kind/append',
-      summary: 'Append a live fact at the end of the draft (server-side insert)',
+      summary:
+        'Put a live fact into the draft (server-side insert): it replaces the section of the same fact, or goes at the end',
       tags,
       params: minutesParamsSchema,
       body: minutesSnippetRequestSchema,
