@@ -137,18 +137,10 @@ export function pollFactOf(p: Poll, quorumBase: number, pools: ElectoratePools):
   const eligible = results?.eligible ?? p.eligibleCount;
   const base: PollFact['base'] =
     p.electorate === 'present_delegates'
-      ? { label: 'đại biểu có mặt', pool: pools.delegates, poolLabel: 'đại biểu được mời' }
+      ? { label: 'đại biểu có mặt', pool: pools.delegates }
       : p.electorate === 'present_voting_members'
-        ? {
-            label: 'thành viên có quyền biểu quyết có mặt',
-            pool: quorumBase,
-            poolLabel: 'thành viên có quyền biểu quyết',
-          }
-        : {
-            label: 'người được chỉ định biểu quyết',
-            pool: eligible,
-            poolLabel: 'người được chỉ định',
-          };
+        ? { label: 'thành viên có quyền biểu quyết có mặt', pool: quorumBase }
+        : { label: 'người được chỉ định biểu quyết', pool: eligible };
   return {
     question: p.question,
     options: p.options.map((label, i) => ({

@@ -64,10 +64,10 @@ export interface PollFact {
   /** The declared outcome, e.g. "Thông qua". */
   outcome?: string;
   /**
-   * What the percentages are taken of: the electorate (`eligible` people, e.g. "đại biểu có
-   * mặt") drawn from a pool (`pool` people, e.g. "đại biểu được mời").
+   * What the percentages are taken of: the electorate, `eligible` people described by `label`
+   * (e.g. "đại biểu có mặt"), out of a pool of `pool` (e.g. the delegates invited).
    */
-  base?: { label: string; pool: number; poolLabel: string };
+  base?: { label: string; pool: number };
 }
 
 /** One agenda item and what happened under it. */

@@ -163,7 +163,7 @@ export function pollSnippet(poll: PollFact): MinutesNode[] {
   ]);
   const closed = poll.closedAt ? ` (kết thúc lúc ${formatTimeVi(poll.closedAt)})` : '';
   const turnout = base
-    ? `Số ${base.label} có quyền biểu quyết: ${String(poll.eligible)}/${String(base.pool)} ${base.poolLabel} (${formatPercentVi(poll.eligible, base.pool)}); số phiếu đã biểu quyết: ${String(poll.cast)}/${String(poll.eligible)}${closed}.`
+    ? `Người có quyền biểu quyết: ${String(poll.eligible)}/${String(base.pool)} ${base.label} (${formatPercentVi(poll.eligible, base.pool)}); số phiếu đã biểu quyết: ${String(poll.cast)}/${String(poll.eligible)}${closed}.`
     : `Số đại biểu có quyền biểu quyết: ${String(poll.eligible)}; số đại biểu đã biểu quyết: ${String(poll.cast)}${closed}.`;
   const out: MinutesNode[] = [
     paragraph(bold(`${kind}: `), text(poll.question)),
