@@ -234,6 +234,8 @@ export function isMinutesLocked(status: MinutesStatus): boolean {
 /** What the caller may do with one record now (for the browser's buttons). */
 export const minutesAbilitiesSchema = z.object({
   edit: z.boolean(),
+  /** Give the number and symbol (and the date of issue): while drafting, and once approved. */
+  number: z.boolean(),
   submit: z.boolean(),
   review: z.boolean(),
   publish: z.boolean(),
@@ -287,6 +289,12 @@ export const correctMinutesSchema = z.object({ reason: textSchema(1, 2000) });
 /** Body of `PUT .../meta`: the frame around the text (kind and createdAt are kept). */
 export const updateMinutesMetaSchema = minutesDocumentMetaSchema
   .omit({ kind: true, createdAt: true })
+  // Without their defaults: a field left out keeps its value (a default would overwrite it).
+  .extend({
+    parentBody: textSchema(0, 200),
+    recipients: z.array(textSchema(1, 200)).max(40),
+    archive: textSchema(0, 120),
+  })
   .partial();
 /** Body of `PUT .../meta`. */
 export type UpdateMinutesMetaInput = z.infer<typeof updateMinutesMetaSchema>;

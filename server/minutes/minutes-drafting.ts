@@ -225,18 +225,24 @@ export function createDrafting(core: MinutesRecords) {
       return core.recordDto(after, a);
     },
 
-    /** Changes the frame (number, title, signatures, recipients). @throws 403, 409. */
+    /**
+     * Changes the frame (number, title, signatures, recipients) while drafting; the number and
+     * the date of issue alone also once approved (the records office numbers the issued text).
+     * @throws 403, 409.
+     */
     async updateMeta(
       user: AuthUser,
       meetingId: string,
       kind: MinutesKind,
       input: UpdateMinutesMetaInput,
     ): Promise<MinutesRecord> {
-      const { a, row } = await core.forAction(user, meetingId, kind, 'edit');
+      const numberOnly = Object.keys(input).every((k) => k === 'numberSymbol' || k === 'issuedOn');
+      const action = numberOnly ? 'number' : 'edit';
+      const { a, row } = await core.forAction(user, meetingId, kind, action);
       const base = parseMeta(row.metaJson) ?? (await template(row)).meta;
       const next = minutesDocumentMetaSchema.parse({ ...base, ...input });
       const after = await update(row, (cur) => {
-        if (cur.status !== 'drafting') throw core.stepError(cur.status, 'edit', 'drafting');
+        if (cur.status !== row.status) throw core.stepError(cur.status, action, row.status);
         return { metaJson: JSON.stringify(next) };
       });
       await audit(user, meetingId, kind, 'meta', input);

@@ -8,7 +8,8 @@ import type { MeetingAccess } from '../meetings/meeting.policy';
 // the minutes (publishing the minutes moves the meeting to minutes_published), never the reverse.
 
 /** What someone does to a record. */
-export type MinutesAction = 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'correct';
+export type MinutesAction =
+  'edit' | 'number' | 'submit' | 'approve' | 'return' | 'publish' | 'correct';
 /** The two people who act on the minutes. One person may be both. */
 export type MinutesRole = 'secretary' | 'chair';
 
@@ -41,6 +42,12 @@ export const MINUTES_TRANSITIONS: Readonly<
       meeting: MINUTES_WRITING_STATES,
       needs: 'drafting (and the meeting live or over)',
     },
+    number: {
+      to: 'drafting',
+      by: ['secretary', 'chair'],
+      meeting: MINUTES_WRITING_STATES,
+      needs: 'drafting or approved',
+    },
     submit: {
       to: 'submitted',
       by: ['secretary'],
@@ -53,6 +60,8 @@ export const MINUTES_TRANSITIONS: Readonly<
     return: { to: 'drafting', by: ['chair'], needs: 'submitted' },
   },
   approved: {
+    // The records office gives the number when the text is issued, after its approval.
+    number: { to: 'approved', by: ['secretary', 'chair'], needs: 'drafting or approved' },
     publish: {
       to: 'published',
       by: ['secretary', 'chair'],
@@ -68,6 +77,7 @@ export const MINUTES_TRANSITIONS: Readonly<
 /** Who may take each action, whatever the state (the 403 before the 409). */
 export const ACTION_ROLES: Readonly<Record<MinutesAction, readonly MinutesRole[]>> = {
   edit: ['secretary', 'chair'],
+  number: ['secretary', 'chair'],
   submit: ['secretary'],
   approve: ['chair'],
   return: ['chair'],
@@ -78,6 +88,7 @@ export const ACTION_ROLES: Readonly<Record<MinutesAction, readonly MinutesRole[]
 /** The 403 message of each action. */
 export const ACTION_REFUSALS: Readonly<Record<MinutesAction, string>> = {
   edit: 'Only the secretary and the chair write the minutes.',
+  number: 'Only the secretary and the chair give the number and symbol.',
   submit: 'Only the secretary submits the minutes for approval.',
   approve: 'Only the chair approves or returns the minutes.',
   return: 'Only the chair approves or returns the minutes.',
@@ -162,6 +173,7 @@ export function minutesAbilities(
 ): MinutesAbilities {
   return {
     edit: mayTake(actor, status, 'edit'),
+    number: mayTake(actor, status, 'number'),
     submit: hasMeta && mayTake(actor, status, 'submit'),
     review: mayTake(actor, status, 'approve'),
     publish: mayTake(actor, status, 'publish'),

@@ -121,8 +121,9 @@ export interface MeetingFacts {
   /** Fixed creation date for reproducible renders; defaults to `startedAt`. */
   createdAt?: string;
   /**
-   * The meeting has not ended: attendance, speakers and polls are not facts yet, and the
-   * draft holds placeholders in their sections until it is rebuilt from the record.
+   * The meeting has not ended: who attended is not a fact yet (nobody is absent before the
+   * end), and the draft holds a placeholder in that section until it is rebuilt from the
+   * record. Speakers and closed polls so far are facts already.
    */
   pending?: boolean;
 }

@@ -31,24 +31,23 @@ export function upperVi(s: string): string {
   return s.normalize('NFC').toLocaleUpperCase('vi').normalize('NFC');
 }
 
-/** Fact section keys of the header lines and the closing line (rebuilt with the facts). */
+/** Fact section key of the header lines (times, place, chair, secretary). */
 export const HEADER_FACT = 'header';
+/** Fact section key of the closing line (the end time). */
 export const CLOSING_FACT = 'closing';
 /** Fact section key of the heading of what happened outside the agenda items. */
 export const OTHER_ITEMS_FACT = 'item:none';
 
 const PENDING = 'lập từ hồ sơ cuộc họp khi cuộc họp kết thúc';
 
-function agendaItemBlocks(item: AgendaItemFact, index: number, pending: boolean): MinutesNode[] {
+function agendaItemBlocks(item: AgendaItemFact, index: number): MinutesNode[] {
   const title = heading(3, `${String(index + 1)}. ${item.title}`);
   const key = item.id === undefined ? null : speakersFact(item.id);
   // The heading of "other matters" exists only with its facts: a fact section of its own.
   const out: MinutesNode[] = item.id === null ? markFact(OTHER_ITEMS_FACT, [title]) : [title];
   if (item.presenter) out.push(labelled('Trình bày', `${personLine(item.presenter)}.`));
   if (item.summary) out.push(paragraph(item.summary));
-  const speakers = pending
-    ? [paragraph(italic(`(Ý kiến phát biểu được ${PENDING}.)`))]
-    : speakersSnippet({ speakers: item.speakers });
+  const speakers = speakersSnippet({ speakers: item.speakers });
   out.push(...(key ? markFact(key, speakers) : speakers));
   for (const poll of item.polls) {
     const blocks = pollSnippet(poll);
@@ -109,7 +108,7 @@ export function buildMinutesTemplate(facts: MeetingFacts): MinutesDraft {
     ),
     heading(2, 'II. NỘI DUNG CUỘC HỌP'),
     ...(facts.agendaItems.length > 0
-      ? facts.agendaItems.flatMap((item, i) => agendaItemBlocks(item, i, facts.pending === true))
+      ? facts.agendaItems.flatMap(agendaItemBlocks)
       : [paragraph(italic('(Nội dung theo diễn biến cuộc họp.)'))]),
     heading(2, 'III. KẾT LUẬN CỦA CHỦ TRÌ'),
     facts.conclusions.length > 0
