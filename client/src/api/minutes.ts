@@ -20,6 +20,7 @@ export const minutesApi = {
   get: (id: string) => http.get<MeetingMinutes>(`/api/meetings/${id}/minutes`),
   recreate: (id: string, kind: MinutesKind, confirm: boolean) =>
     http.post<MinutesRecord>(`${base(id, kind)}/template`, { confirm }),
+  rebuild: (id: string, kind: MinutesKind) => http.post<MinutesRecord>(`${base(id, kind)}/rebuild`),
   updateMeta: (id: string, kind: MinutesKind, meta: UpdateMinutesMetaInput) =>
     http.put<MinutesRecord>(`${base(id, kind)}/meta`, meta),
   submit: (id: string, kind: MinutesKind) => http.post<MinutesRecord>(`${base(id, kind)}/submit`),
