@@ -15,6 +15,7 @@ import type { PersonRecord, SiteRecord } from '../../server/minutes/meeting-fact
 import { attendanceSnippet, pollSnippet } from '../../server/minutes/templates/snippets';
 import { plainText, toLayoutBlocks } from '../../server/minutes/render/content-blocks';
 import type { MinutesNode } from '../../server/contracts/minutes';
+import { must } from '../support/must';
 
 const at = (hhmm: string): Date => new Date(`2026-11-23T${hhmm}:00+07:00`);
 const text = (blocks: MinutesNode[]): string =>
@@ -130,7 +131,7 @@ describe('the sites', () => {
     );
     const out = text(
       attendanceSnippet({
-        sites: [{ id: 'host', name: 'UBND tỉnh', isHost: true, present: true }, fact!],
+        sites: [{ id: 'host', name: 'UBND tỉnh', isHost: true, present: true }, must(fact)],
         attendees: [{ name: 'Chủ tọa', present: true }],
       }),
     );
