@@ -42,29 +42,66 @@ export const factGlobalAttributes = [
 export interface FactBlock {
   type: string;
   attrs?: Record<string, unknown>;
+  text?: string;
+  content?: FactBlock[];
+}
+
+// The attribute holds `<key>@<fingerprint>`: the fingerprint is that of the text the server
+// built, so that a rebuild can tell a section nobody touched from one the secretary edited.
+
+function attribute(block: FactBlock): { key: string; fingerprint: string | null } | null {
+  const v = block.attrs?.[FACT_ATTRIBUTE];
+  if (typeof v !== 'string' || v === '') return null;
+  const at = v.lastIndexOf('@');
+  return at < 0
+    ? { key: v, fingerprint: null }
+    : { key: v.slice(0, at), fingerprint: v.slice(at + 1) };
 }
 
 /** The fact section a block belongs to, or null. */
 export function factOf(block: FactBlock): string | null {
-  const v = block.attrs?.[FACT_ATTRIBUTE];
-  return typeof v === 'string' && v !== '' ? v : null;
+  return attribute(block)?.key ?? null;
 }
 
-/** Marks every block of a fragment as part of section `key`. */
+function textOf(block: FactBlock): string {
+  return (block.text ?? '') + (block.content ?? []).map(textOf).join('');
+}
+
+/** FNV-1a (32 bits, hex) of the text of some blocks: their fingerprint. */
+function fingerprint(blocks: readonly FactBlock[]): string {
+  let h = 0x811c9dc5;
+  for (const ch of blocks.map(textOf).join('\n')) {
+    h ^= ch.codePointAt(0) ?? 0;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** Marks every block of a fragment as part of section `key` (with the text's fingerprint). */
 export function markFact<T extends FactBlock>(key: string, blocks: T[]): T[] {
-  return blocks.map((b) => ({ ...b, attrs: { ...(b.attrs ?? {}), [FACT_ATTRIBUTE]: key } }));
+  const value = `${key}@${fingerprint(blocks)}`;
+  return blocks.map((b) => ({ ...b, attrs: { ...(b.attrs ?? {}), [FACT_ATTRIBUTE]: value } }));
+}
+
+/** Whether a section's blocks still hold exactly the text the server built. */
+export function isUntouched(blocks: readonly FactBlock[]): boolean {
+  const first = blocks[0] ? attribute(blocks[0]) : null;
+  if (!first || first.fingerprint === null) return false;
+  return first.fingerprint === fingerprint(blocks);
 }
 
 /**
  * Puts fresh fact sections into a document's top-level blocks. Each section of `fresh` (blocks
  * grouped by their fact key, in order) replaces every block of that key in `blocks`, at the
  * place of the first one; a section the document lacks goes right after the section placed
- * before it (or, for the first, after `anchor` when given, else at the end). Blocks without a
- * key in `fresh` are ignored; blocks of other keys and the secretary's own text stay as they are.
+ * before it (for the first one, at the end). Blocks without a key in `fresh` are ignored;
+ * blocks of other keys and the secretary's own text stay as they are. With `keepEdited`, a
+ * section whose text someone changed is left as it is.
  */
 export function replaceFactSections<T extends FactBlock>(
   blocks: readonly T[],
   fresh: readonly T[],
+  options: { keepEdited?: boolean } = {},
 ): T[] {
   const sections: { key: string; blocks: T[] }[] = [];
   for (const b of fresh) {
@@ -77,17 +114,24 @@ export function replaceFactSections<T extends FactBlock>(
   // Work on a list of slots: each slot is an original block or a placed section.
   type Slot = { block: T } | { key: string; blocks: T[] };
   const slots: Slot[] = blocks.map((block) => ({ block }));
+  const isOf = (s: Slot, key: string): boolean => 'block' in s && factOf(s.block) === key;
   let previous: string | null = null;
   for (const section of sections) {
-    const first = slots.findIndex((s) => 'block' in s && factOf(s.block) === section.key);
-    const rest = slots.filter(
-      (s, i) => i === first || !('block' in s) || factOf(s.block) !== section.key,
+    const existing = slots.flatMap((s) =>
+      'block' in s && factOf(s.block) === section.key ? [s.block] : [],
     );
-    slots.splice(0, slots.length, ...rest);
-    const placed: Slot = { key: section.key, blocks: section.blocks };
+    const first = slots.findIndex((s) => isOf(s, section.key));
+    const placed: Slot = {
+      key: section.key,
+      blocks:
+        options.keepEdited && existing.length > 0 && !isUntouched(existing)
+          ? existing
+          : section.blocks,
+    };
     if (first >= 0) {
-      const at = slots.findIndex((s) => 'block' in s && factOf(s.block) === section.key);
-      slots[at] = placed;
+      const rest = slots.filter((s, i) => i === first || !isOf(s, section.key));
+      slots.splice(0, slots.length, ...rest);
+      slots[slots.findIndex((s) => isOf(s, section.key))] = placed;
     } else {
       const prev: string | null = previous;
       const after = prev === null ? -1 : slots.findIndex((s) => 'key' in s && s.key === prev);

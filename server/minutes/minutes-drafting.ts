@@ -57,11 +57,12 @@ export function createDrafting(core: MinutesRecords) {
 
   /**
    * Puts the facts of the record into a draft: an empty draft gets the whole template, a draft
-   * with text gets each fact section replaced in place (the secretary's text stays).
+   * with text gets each fact section replaced in place (the secretary's text stays); with
+   * `keepEdited`, a fact section someone edited stays too.
    * @returns false when the draft holds text without any fact section (made before sections
    * existed): nothing is changed then.
    */
-  async function putFacts(row: MinutesRecordRow): Promise<boolean> {
+  async function putFacts(row: MinutesRecordRow, keepEdited: boolean): Promise<boolean> {
     const draft = await template(row);
     const handle = await collab.documents.open(docName(row.meetingId.toHexString(), row.kind));
     try {
@@ -71,7 +72,7 @@ export function createDrafting(core: MinutesRecords) {
       } else {
         const blocks = now.content ?? [];
         if (!blocks.some((b) => factOf(b) !== null)) return false;
-        const merged = replaceFactSections(blocks, draft.content.content ?? []);
+        const merged = replaceFactSections(blocks, draft.content.content ?? [], { keepEdited });
         await handle.setProseMirror({ type: 'doc', content: merged });
       }
     } finally {
@@ -116,29 +117,38 @@ export function createDrafting(core: MinutesRecords) {
     },
 
     /**
-     * Rebuilds the facts of a draft from the record when the meeting ends (the system; a
-     * record no longer drafting is left alone).
+     * Rebuilds the facts of a draft from the record when the meeting ends (the system: a
+     * record no longer drafting is left alone, and so is a fact section someone edited, e.g.
+     * the summaries typed after the speakers' names).
      */
     async rebuildAtEnd(meetingId: string, kind: MinutesKind): Promise<boolean> {
       const row = await record(meetingId, kind);
       if (row.status !== 'drafting') return false;
-      const done = await putFacts(row);
+      const done = await putFacts(row, true);
       if (done) await audit(null, meetingId, kind, 'facts_rebuilt', { by: 'meeting_ended' });
       return done;
     },
 
     /**
      * The secretary (or the chair) rebuilds the facts of the draft from the record: attendance,
-     * speakers per item, polls, times, chair and secretary. @throws 403, 409.
+     * speakers per item, polls, times, chair and secretary. Every fact section is replaced,
+     * edited or not: the text before is kept as a named version. @throws 403, 409.
      */
     async rebuild(user: AuthUser, meetingId: string, kind: MinutesKind): Promise<MinutesRecord> {
       const { a, row } = await core.forAction(user, meetingId, kind, 'edit');
-      if (!(await putFacts(row))) {
+      const name = docName(meetingId, kind);
+      const current = await collab.documents.read(name);
+      let backupId: string | null = null;
+      if (!isEmptyContent(current.prosemirror as { content?: [] })) {
+        backupId = (await collab.documents.saveVersion(name, 'Trước khi lập lại từ hồ sơ', user.id))
+          .id;
+      }
+      if (!(await putFacts(row, false))) {
         throw conflict(
           'This draft has no fact sections to rebuild (it was written before they existed). Recreate it from the template instead.',
         );
       }
-      await audit(user, meetingId, kind, 'facts_rebuilt', { by: 'user' });
+      await audit(user, meetingId, kind, 'facts_rebuilt', { by: 'user', backupId });
       return core.recordDto(await record(meetingId, kind), a);
     },
 

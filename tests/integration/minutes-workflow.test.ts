@@ -488,4 +488,52 @@ describe('the workflow does not dead-end', () => {
     expect(ended).toContain('Cuộc họp kết thúc vào');
     expect(ended).not.toContain('Cuộc họp kết thúc vào … giờ');
   }, 120_000);
+
+  it("keeps the summaries the secretary typed into the speakers' lines when the meeting ends", async () => {
+    const run = await runMeeting(c, dir);
+    const id = run.meeting.id;
+    expectStatus(
+      await c.secretary.post(`${base(id)}/append`, { type: 'speakers', agendaItemId: run.itemId }),
+      200,
+      'insert speakers',
+    );
+    const writer = collabClient(c.secretary, `meeting/${id}/minutes`);
+    await writer.synced();
+    const list = writer.doc
+      .getXmlFragment('default')
+      .toArray()
+      .find(
+        (n): n is Y.XmlElement =>
+          n instanceof Y.XmlElement &&
+          n.nodeName === 'orderedList' &&
+          String(n.getAttribute('fact')).startsWith(`speakers:${run.itemId}@`),
+      );
+    const line = (list?.get(0) as Y.XmlElement | undefined)?.get(0) as Y.XmlElement | undefined;
+    const words = line?.get(0) as Y.XmlText | undefined;
+    if (!words) throw new Error('no speaker line in the draft');
+    words.insert(words.length, ' Đề nghị bổ sung số liệu quý IV.');
+    await waitFor(
+      async () => (await textOf(c.chair, id)).includes('Đề nghị bổ sung số liệu quý IV.'),
+      'the summary is stored',
+    );
+    expectStatus(
+      await c.secretary.post(`/api/meetings/${id}/transitions`, { to: 'ended' }),
+      200,
+      'end',
+    );
+    const ended = await textOf(c.secretary, id);
+    expect(ended).toContain('Đề nghị bổ sung số liệu quý IV.');
+    expect(ended).not.toContain('Thành phần tham dự được lập từ hồ sơ');
+    // Rebuilt on demand, every fact is replaced; the text before is kept as a version.
+    expectStatus(await c.secretary.post(`${base(id)}/rebuild`), 200, 'rebuild');
+    expect(await textOf(c.secretary, id)).not.toContain('Đề nghị bổ sung số liệu quý IV.');
+    const versions = expectStatus(
+      await c.secretary.get<{ items: DocVersion[] }>(
+        `/api/collab/versions?doc=${encodeURIComponent(`meeting/${id}/minutes`)}`,
+      ),
+      200,
+      'versions',
+    );
+    expect(versions.items.map((v) => v.label)).toContain('Trước khi lập lại từ hồ sơ');
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ATTENDANCE_FACT,
+  isUntouched,
   markFact,
   replaceFactSections,
 } from '../../collab/contracts/fact-sections';
@@ -250,5 +251,29 @@ describe('fact sections', () => {
   it('keeps the secretary own text around the facts', () => {
     const doc = [p('ghi chú'), ...markFact(ATTENDANCE_FACT, [p('a')])];
     expect(text(replaceFactSections(doc, [p('không thuộc mục nào')]))).toBe('ghi chú\na');
+  });
+
+  it('leaves a section someone edited when asked to keep edits, and replaces an untouched one', () => {
+    const speakers = markFact('speakers:i1', [p('1. Nguyễn Văn An (từ 08 giờ 15 phút):')]);
+    const edited = [
+      {
+        ...speakers[0],
+        content: [{ type: 'text' as const, text: '1. Nguyễn Văn An (từ 08 giờ 15 phút): Đồng ý.' }],
+      } as MinutesNode,
+    ];
+    const attendance = markFact(ATTENDANCE_FACT, [p('(chờ)')]);
+    const fresh = [
+      ...markFact(ATTENDANCE_FACT, [p('Số đại biểu có mặt: 4/5')]),
+      ...markFact('speakers:i1', [p('1. Nguyễn Văn An (từ 08 giờ 15 phút đến 08 giờ 20 phút):')]),
+    ];
+    const kept = text(replaceFactSections([...attendance, ...edited], fresh, { keepEdited: true }));
+    expect(kept.split('\n')).toEqual([
+      'Số đại biểu có mặt: 4/5',
+      '1. Nguyễn Văn An (từ 08 giờ 15 phút): Đồng ý.',
+    ]);
+    const replaced = text(replaceFactSections([...attendance, ...edited], fresh));
+    expect(replaced).not.toContain('Đồng ý.');
+    expect(isUntouched(attendance)).toBe(true);
+    expect(isUntouched(edited)).toBe(false);
   });
 });

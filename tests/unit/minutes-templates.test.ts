@@ -1,5 +1,6 @@
 import { Node as PmNode } from '@tiptap/pm/model';
 import { describe, expect, it } from 'vitest';
+import { factOf } from '../../collab/contracts/fact-sections';
 import { defaultProseMirrorSchema } from '../../collab/prosemirror';
 import type { MinutesNode } from '../../server/contracts/minutes';
 import { minutesContentSchema, minutesDocumentMetaSchema } from '../../server/contracts/minutes';
@@ -32,9 +33,7 @@ describe('the draft while the meeting is live', () => {
   });
 
   it('marks the facts as sections that the end of the meeting rebuilds', () => {
-    const facts = (draft.content.content ?? []).flatMap((b) =>
-      typeof b.attrs?.fact === 'string' ? [b.attrs.fact] : [],
-    );
+    const facts = (draft.content.content ?? []).flatMap((b) => factOf(b) ?? []);
     expect(facts).toContain('attendance');
     expect(facts).toContain('header');
     expect(facts).toContain('closing');
@@ -45,7 +44,8 @@ describe('the draft while the meeting is live', () => {
     const node = PmNode.fromJSON(schema, draft.content);
     const marked: string[] = [];
     node.forEach((child) => {
-      if (typeof child.attrs.fact === 'string') marked.push(child.attrs.fact);
+      const key = factOf({ type: child.type.name, attrs: child.attrs });
+      if (key) marked.push(key);
     });
     expect(marked).toContain('attendance');
   });
