@@ -1,9 +1,9 @@
-import { createApproval } from './minutes-approval';
-import { createDrafting } from './minutes-drafting';
-import { createPublishing } from './minutes-publishing';
+import { createApproval } from './minutes-approval.service';
+import { createDrafting } from './minutes-drafting.service';
+import { createPublishing } from './minutes-publishing.service';
 import { createMinutesRecords } from './minutes-records';
 import type { MinutesServiceDeps } from './minutes-records';
-import { createRegister } from './minutes-register';
+import { createRegister } from './minutes-register.service';
 
 export { PUBLISHED_FORMATS, isEmptyContent } from './minutes-records';
 export type { MinutesServiceDeps, PublishedFormat } from './minutes-records';

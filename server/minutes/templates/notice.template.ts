@@ -6,6 +6,9 @@ import type { MinutesDraft } from './minutes.template';
 import { upperVi } from './minutes.template';
 import { bulletList, doc, heading, paragraph, personLine } from './prosemirror-build';
 
+/** Fact section key of the opening paragraph (who chaired, how many attended). */
+export const PARTICIPATION_FACT = 'participation';
+
 function lowerFirst(s: string): string {
   return s.length > 0 ? s.charAt(0).toLocaleLowerCase('vi') + s.slice(1) : s;
 }
@@ -54,7 +57,7 @@ export function buildNoticeTemplate(facts: MeetingFacts): MinutesDraft {
     ? 'Tham dự cuộc họp có … đại biểu'
     : `Tham dự cuộc họp có ${String(present)} đại biểu${sites}`;
   const blocks: MinutesNode[] = [
-    ...markFact('participation', [
+    ...markFact(PARTICIPATION_FACT, [
       paragraph(
         `${formatDateVi(meetingDate).replace(/^n/, 'N')}, tại ${facts.location}, đồng chí ${personLine(chair)} chủ trì ${meetingName}. ${attended}.`,
       ),
