@@ -105,17 +105,18 @@ const MEETINGS: DemoMeeting[] = [
     ],
   },
   {
-    title: 'Phiên họp thường kỳ UBND tỉnh tháng 10 năm 2026',
-    kind: 'regular',
+    // Held earlier today: its signed minutes record the times the seed ran it.
+    title: 'Phiên họp chuyên đề về cải cách hành chính',
+    kind: 'thematic',
     visibility: 'public',
-    startsInHours: -45 * 24,
-    durationHours: 3,
+    startsInHours: -3,
+    durationHours: 2,
     place: 'Phòng họp số 1, trụ sở UBND tỉnh',
     state: 'minutes_published',
     description: 'Biên bản và thông báo kết luận đã được ban hành.',
     agenda: [
       {
-        title: 'Báo cáo tình hình kinh tế - xã hội tháng 10 năm 2026',
+        title: 'Báo cáo kết quả cải cách hành chính năm 2026',
         presenter: 'daibieu2',
         minutes: 30,
       },
@@ -286,7 +287,7 @@ async function seedOne(
   }
   for (const state of LIFECYCLE) {
     await meetingService.transition(secretary, id, { to: state });
-    if (state === 'live') await runMeeting(as, id, firstItem);
+    if (state === 'live') await runMeeting(as, id, firstItem, spec.agenda[0]?.title);
     if (state === spec.state) return;
   }
   if (spec.state === 'minutes_published') {
@@ -299,6 +300,7 @@ async function runMeeting(
   as: (u: string) => AuthUser,
   id: string,
   firstItem: string | undefined,
+  firstTitle: string | undefined,
 ): Promise<void> {
   const chair = as('chutich');
   const secretary = as('thuky');
@@ -319,7 +321,11 @@ async function runMeeting(
   const poll = await pollService.create(
     chair,
     id,
-    createPollSchema.parse({ question: 'Thông qua báo cáo tình hình kinh tế - xã hội?' }),
+    createPollSchema.parse({
+      question: firstTitle
+        ? `Thông qua ${firstTitle.charAt(0).toLocaleLowerCase('vi')}${firstTitle.slice(1)}?`
+        : 'Thông qua báo cáo tình hình kinh tế - xã hội?',
+    }),
   );
   await pollService.open(chair, id, poll.id);
   await ballotService.cast(as('daibieu1'), id, poll.id, { choice: 0 });
