@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessToken } from 'livekit-server-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Agenda } from '../../server/contracts/agenda';
 import type { Meeting, Site } from '../../server/contracts/meetings';
 import type { PublishedMinutesVersion } from '../../server/contracts/minutes';
@@ -114,7 +113,7 @@ function between(from: string, to: string): string {
 const count = (words: string): number => text.split(words).length - 1;
 
 beforeAll(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'minutes-text-'));
+  tmp = mkdtempSync(join(inject('stack').tmpDir, 'minutes-text-'));
   app = await startTestApp();
   c = await demoClients(app.url);
   dir = await directory(c.admin);

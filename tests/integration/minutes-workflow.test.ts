@@ -441,8 +441,12 @@ describe('the workflow does not dead-end', () => {
       200,
       'end',
     );
-    // Only the secretary may change; other details stay frozen.
+    // Only the secretary may change, and only by the chair; other details stay frozen.
     expect((await c.chair.patch(`/api/meetings/${id}`, { title: 'Khác' })).status).toBe(409);
+    expect(
+      (await c.secretary.patch(`/api/meetings/${id}`, { secretaryId: dir.userId('daibieu2') }))
+        .status,
+    ).toBe(409);
     const changed = expectStatus(
       await c.chair.patch<Meeting>(`/api/meetings/${id}`, { secretaryId: dir.userId('daibieu1') }),
       200,
