@@ -280,6 +280,12 @@ export const minutesParamsSchema = z.object({ id: objectIdSchema, kind: minutesK
 /** Body of `POST /api/meetings/:id/minutes/:kind/template`: replace a non-empty text only when confirmed. */
 export const recreateTemplateSchema = z.object({ confirm: z.boolean().default(false) });
 
+/**
+ * Body of `POST .../rebuild`: by default every fact section is rebuilt; with `keepEdited`,
+ * sections someone edited stay (e.g. after the secretary changed, to sign with the new name).
+ */
+export const rebuildMinutesSchema = z.object({ keepEdited: z.boolean().default(false) });
+
 /** Body of `POST .../return`: why the chair sends the text back. */
 export const returnMinutesSchema = z.object({ comment: textSchema(1, 2000) });
 

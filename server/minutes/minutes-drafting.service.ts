@@ -131,10 +131,16 @@ export function createDrafting(core: MinutesRecords) {
 
     /**
      * The secretary (or the chair) rebuilds the facts of the draft from the record: attendance,
-     * speakers per item, polls, times, chair and secretary. Every fact section is replaced,
-     * edited or not: the text before is kept as a named version. @throws 403, 409.
+     * speakers per item, polls, times, chair and secretary, and the signers' names. Every fact
+     * section is replaced, edited or not (with `keepEdited`: only those nobody edited); the
+     * text before is kept as a named version. @throws 403, 409.
      */
-    async rebuild(user: AuthUser, meetingId: string, kind: MinutesKind): Promise<MinutesRecord> {
+    async rebuild(
+      user: AuthUser,
+      meetingId: string,
+      kind: MinutesKind,
+      keepEdited = false,
+    ): Promise<MinutesRecord> {
       const { a, row } = await core.forAction(user, meetingId, kind, 'edit');
       const name = docName(meetingId, kind);
       const current = await collab.documents.read(name);
@@ -143,12 +149,12 @@ export function createDrafting(core: MinutesRecords) {
         backupId = (await collab.documents.saveVersion(name, 'Trước khi lập lại từ hồ sơ', user.id))
           .id;
       }
-      if (!(await putFacts(row, false))) {
+      if (!(await putFacts(row, keepEdited))) {
         throw conflict(
           'This draft has no fact sections to rebuild (it was written before they existed). Recreate it from the template instead.',
         );
       }
-      await audit(user, meetingId, kind, 'facts_rebuilt', { by: 'user', backupId });
+      await audit(user, meetingId, kind, 'facts_rebuilt', { by: 'user', keepEdited, backupId });
       return core.recordDto(await record(meetingId, kind), a);
     },
 

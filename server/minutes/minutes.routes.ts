@@ -14,6 +14,7 @@ import {
   publishedListQuerySchema,
   publishedMinutesVersionSchema,
   publishedPageSchema,
+  rebuildMinutesSchema,
   recreateTemplateSchema,
   returnMinutesSchema,
   updateMinutesMetaSchema,
@@ -103,9 +104,11 @@ export function minutesRoutes(service: MinutesService): RouteModule {
         'Rebuild the facts of the draft from the record (attendance, speakers per item, polls, times); the text written around them stays',
       tags,
       params: minutesParamsSchema,
+      body: rebuildMinutesSchema,
       response: minutesRecordSchema,
       errors: [403, 404, 409],
-      handler: ({ user, params }) => service.rebuild(user, params.id, params.kind),
+      handler: ({ user, params, body }) =>
+        service.rebuild(user, params.id, params.kind, body.keepEdited),
     });
 
     api.route({

@@ -461,8 +461,13 @@ describe('the workflow does not dead-end', () => {
       'minutes',
     );
     expect(state.minutes.can.submit).toBe(true);
-    // The rebuilt facts sign with the new secretary's name.
-    expectStatus(await c.d1.post(`${base(id)}/rebuild`), 200, 'rebuild');
+    // The rebuilt facts (edited sections kept, as the screen asks) sign with the new name.
+    const rebuilt = expectStatus(
+      await c.chair.post<MinutesRecord>(`${base(id)}/rebuild`, { keepEdited: true }),
+      200,
+      'rebuild',
+    );
+    expect(rebuilt.meta?.signatures.map((s) => s.name)).toEqual(['Nguyễn Văn An', 'Lê Minh Quân']);
     expect(await textOf(c.d1, id)).toContain('Thư ký: Nguyễn Văn An');
     await approveAndPublish({ secretary: c.d1, chair: c.chair }, id);
     expect(

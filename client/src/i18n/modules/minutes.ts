@@ -73,6 +73,12 @@ export const vi = {
       download: 'Tải {format}',
       signer: 'Ký số: {name}',
     },
+    handover: {
+      current: 'Thư ký: {name}',
+      choose: 'Chọn thư ký mới',
+      action: 'Đổi thư ký',
+      done: 'Đã đổi thư ký; biên bản ký tên thư ký mới.',
+    },
     errors: {
       conflict: 'Trạng thái văn bản vừa thay đổi hoặc chưa cho phép thao tác này. Tải lại trang.',
       number_symbol_required:
@@ -191,6 +197,12 @@ export const en: typeof vi = {
       superseded: 'corrected later',
       download: 'Download {format}',
       signer: 'Signed by: {name}',
+    },
+    handover: {
+      current: 'Secretary: {name}',
+      choose: 'Choose the new secretary',
+      action: 'Change secretary',
+      done: 'Secretary changed; the minutes sign with the new name.',
     },
     errors: {
       conflict: 'The text just changed state or does not allow this yet. Reload the page.',
