@@ -23,7 +23,7 @@ import { seedDemoData } from './seed/seed.service';
 import { loadOrCreateSecret } from './secrets';
 import { startRecords } from './records';
 import type { Records } from './records';
-import { seedDemoMeetings } from './seed/demo-meetings.seed';
+import { demoMeetingsSeed } from './seed/demo-meetings.seed';
 import { createCollabServer } from '../collab/collab-server';
 import { createMongoPersistence } from '../collab/mongo-persistence';
 import { startCollab } from './collab/collab.module';
@@ -165,7 +165,10 @@ export async function startServer(
     const minutes = startMinutes({ collab, records, logger, config });
     const seeded =
       config.seed === 'demo'
-        ? await seedDemoData(logger, config.seedDemoMeetings ? [seedDemoMeetings] : [])
+        ? await seedDemoData(
+            logger,
+            config.seedDemoMeetings ? [demoMeetingsSeed(minutes.service)] : [],
+          )
         : false;
 
     const health: HealthChecks = {

@@ -312,7 +312,7 @@ export const meetingService = {
    * meeting is over, 400 for an unknown chair/secretary, 404 for an unknown unit.
    */
   async update(actor: AuthUser, id: string, input: UpdateMeetingInput): Promise<Meeting> {
-    await requireAccess(
+    const access = await requireAccess(
       actor,
       id,
       canManage,
@@ -323,7 +323,13 @@ export const meetingService = {
       MeetingModel,
       oid(id),
       (m) => {
-        if (!isEditable(m.state))
+        // After the meeting, until its minutes are published, the chair (or the host's
+        // administrator) may still hand the minutes to another secretary.
+        const handover =
+          m.state === 'ended' &&
+          Object.keys(input).every((k) => k === 'secretaryId') &&
+          (access.role === 'chair' || access.hostAdmin || access.systemAdmin);
+        if (!isEditable(m.state) && !handover)
           throw wrongState(m.state, 'changing its details', 'draft, scheduled or live');
         const startsAt = input.startsAt ? new Date(input.startsAt) : m.startsAt;
         const endsAt = input.endsAt ? new Date(input.endsAt) : m.endsAt;
@@ -407,6 +413,14 @@ export const meetingService = {
         canManage,
         'Only the chair, the secretary or an administrator of the host unit may move the meeting along.',
       );
+      // The meeting's state follows its minutes: only publishing them (the system) moves it.
+      if (input.to === 'minutes_published') {
+        throw appError(
+          'minutes_not_published',
+          409,
+          'A meeting becomes "minutes published" when its minutes are published: approve and publish them on the minutes screen.',
+        );
+      }
     }
     const result = await serializedUpdate<MeetingLean>(
       MeetingModel,

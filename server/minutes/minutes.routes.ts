@@ -14,6 +14,7 @@ import {
   publishedListQuerySchema,
   publishedMinutesVersionSchema,
   publishedPageSchema,
+  rebuildMinutesSchema,
   recreateTemplateSchema,
   returnMinutesSchema,
   updateMinutesMetaSchema,
@@ -24,7 +25,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { AppError } from '../errors';
 import type { MinutesService } from './minutes.service';
 import { meetingPolicy } from '../meetings/meeting-access.service';
-import { isChair, isSecretary } from './minutes.policy';
+import { isChair, takesMinutesRole } from './minutes.policy';
 import { readVerifyInput } from './verify-upload';
 
 const idParams = z.object({ id: objectIdSchema });
@@ -93,7 +94,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
         'Create the draft from the template; a draft holding text is replaced only with confirm: true',
       tags,
       authorize: meetingPolicy(
-        (a) => isSecretary(a) || isChair(a),
+        takesMinutesRole,
         'Only the secretary and the chair write the minutes.',
       ),
       params: minutesParamsSchema,
@@ -105,12 +106,26 @@ export function minutesRoutes(service: MinutesService): RouteModule {
     });
 
     api.route({
+      method: 'post',
+      path: '/meetings/:id/minutes/:kind/rebuild',
+      summary:
+        'Rebuild the facts of the draft from the record (attendance, speakers per item, polls, times); the text written around them stays',
+      tags,
+      params: minutesParamsSchema,
+      body: rebuildMinutesSchema,
+      response: minutesRecordSchema,
+      errors: [403, 404, 409],
+      handler: ({ user, params, body }) =>
+        service.rebuild(user, params.id, params.kind, body.keepEdited),
+    });
+
+    api.route({
       method: 'put',
       path: '/meetings/:id/minutes/:kind/meta',
       summary: 'Change the frame: number and symbol, title, signature blocks, recipients',
       tags,
       authorize: meetingPolicy(
-        (a) => isSecretary(a) || isChair(a),
+        takesMinutesRole,
         'Only the secretary and the chair write the minutes.',
       ),
       params: minutesParamsSchema,
@@ -166,10 +181,11 @@ export function minutesRoutes(service: MinutesService): RouteModule {
     api.route({
       method: 'post',
       path: '/meetings/:id/minutes/:kind/append',
-      summary: 'Append a live fact at the end of the draft (server-side insert)',
+      summary:
+        'Put a live fact into the draft (server-side insert): it replaces the section of the same fact, or goes at the end',
       tags,
       authorize: meetingPolicy(
-        (a) => isSecretary(a) || isChair(a),
+        takesMinutesRole,
         'Only the secretary and the chair write the minutes.',
       ),
       params: minutesParamsSchema,
@@ -217,7 +233,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/correct',
       summary: 'Start a correction of the published text (published later as a new version)',
       tags,
-      authorize: meetingPolicy(isSecretary, 'Only the secretary starts a correction.'),
+      authorize: meetingPolicy(takesMinutesRole, 'Only the secretary starts a correction.'),
       params: minutesParamsSchema,
       body: correctMinutesSchema,
       response: minutesRecordSchema,

@@ -20,6 +20,9 @@ export const minutesApi = {
   get: (id: string) => http.get<MeetingMinutes>(`/api/meetings/${id}/minutes`),
   recreate: (id: string, kind: MinutesKind, confirm: boolean) =>
     http.post<MinutesRecord>(`${base(id, kind)}/template`, { confirm }),
+  /** Rebuilds the facts from the record; with keepEdited, edited sections stay. */
+  rebuild: (id: string, kind: MinutesKind, keepEdited = false) =>
+    http.post<MinutesRecord>(`${base(id, kind)}/rebuild`, { keepEdited }),
   updateMeta: (id: string, kind: MinutesKind, meta: UpdateMinutesMetaInput) =>
     http.put<MinutesRecord>(`${base(id, kind)}/meta`, meta),
   submit: (id: string, kind: MinutesKind) => http.post<MinutesRecord>(`${base(id, kind)}/submit`),
