@@ -83,7 +83,7 @@ export const minutesContentSchema = minutesNodeSchema.refine((n) => n.type === '
 
 /**
  * A signature block under the content (ND30): the authority line(s) above the title
- * ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), the signer's title ("THƯ KÝ", "CHỦ TỌA",
+ * ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), the signer's title ("THƯ KÝ", "CHỦ TRÌ",
  * "PHÓ CHỦ TỊCH") and full name.
  */
 export const signatureBlockSchema = z.object({

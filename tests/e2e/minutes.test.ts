@@ -84,7 +84,7 @@ describe('minutes in the browser', () => {
       await sec.page.getByRole('button', { name: 'Đồng ý' }).click();
       await expect
         .poll(() => sec.page.getByTestId('minutes-status').textContent())
-        .toContain('Chờ chủ tọa duyệt');
+        .toContain('Chờ chủ trì duyệt');
       expect(await editor.getAttribute('contenteditable')).toBe('false');
     } finally {
       await sec.context.close();

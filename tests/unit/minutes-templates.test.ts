@@ -68,7 +68,7 @@ describe('buildMinutesTemplate', () => {
       numberSymbol: '12/BB-UBND',
       issuedOn: '2026-11-23',
     });
-    expect(meta.signatures.map((s) => s.title)).toEqual(['THƯ KÝ', 'CHỦ TỌA']);
+    expect(meta.signatures.map((s) => s.title)).toEqual(['THƯ KÝ', 'CHỦ TRÌ']);
     expect(meta.signatures.map((s) => s.name)).toEqual([
       ATTENDEE_NAMES.secretary,
       ATTENDEE_NAMES.chair,

@@ -86,7 +86,7 @@ export function buildMinutesTemplate(facts: MeetingFacts): MinutesDraft {
     title: facts.title.normalize('NFC'),
     signatures: [
       { authority: [], title: 'THƯ KÝ', name: facts.secretary.name.normalize('NFC') },
-      { authority: [], title: 'CHỦ TỌA', name: facts.chair.name.normalize('NFC') },
+      { authority: [], title: 'CHỦ TRÌ', name: facts.chair.name.normalize('NFC') },
     ],
     recipients: facts.recipients.map((r) => r.normalize('NFC')),
     archive: (facts.archive ?? 'VT').normalize('NFC'),

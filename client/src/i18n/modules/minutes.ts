@@ -7,24 +7,24 @@ export const vi = {
     kinds: { minutes: 'Biên bản', notice: 'Thông báo kết luận' },
     status: {
       drafting: 'Đang soạn',
-      submitted: 'Chờ chủ tọa duyệt',
+      submitted: 'Chờ chủ trì duyệt',
       approved: 'Đã duyệt, chờ ban hành',
       published: 'Đã ban hành',
     },
     editorLabel: 'Nội dung {kind}',
     noDraft: 'Chưa có dự thảo. Dự thảo được tạo từ mẫu khi cuộc họp bắt đầu.',
-    returned: 'Chủ tọa trả lại: {comment}',
+    returned: 'Chủ trì trả lại: {comment}',
     correcting: 'Đang đính chính bản đã ban hành',
     actions: {
       recreate: 'Tạo lại từ mẫu',
       recreateConfirm:
         'Dự thảo đã có nội dung. Thay bằng mẫu mới lập từ diễn biến cuộc họp? Nội dung hiện tại được lưu thành một phiên bản.',
       submit: 'Trình duyệt',
-      submitConfirm: 'Trình chủ tọa duyệt? Trong khi chờ duyệt, không ai sửa được nội dung.',
+      submitConfirm: 'Trình chủ trì duyệt? Trong khi chờ duyệt, không ai sửa được nội dung.',
       approve: 'Duyệt',
       return: 'Trả lại',
       returnTitle: 'Trả lại cho thư ký',
-      returnComment: 'Ý kiến của chủ tọa',
+      returnComment: 'Ý kiến của chủ trì',
       publish: 'Ban hành',
       publishConfirm:
         'Ban hành bản này? Hệ thống ký số tệp PDF và lưu bản không thể sửa đổi (HTML, PDF, DOCX).',
