@@ -32,6 +32,7 @@ import { MediaService } from '../media/media-service';
 import { startConference } from './conference/conference.module';
 import type { ConferenceModule } from './conference/conference.module';
 import { startMinutes } from './minutes/minutes.module';
+import { startChat } from './chat/chat.module';
 import { installProcessGuard } from './process-guard';
 
 /** Repository root (for .tools/bin and the built client). */
@@ -158,6 +159,15 @@ export async function startServer(
     });
     // Minutes (issue 7): drafts from templates, approval, signed publishing, public search.
     const minutes = startMinutes({ collab, records, logger, config });
+    // Chat (issue 14): per meeting, on the live stream; the secretary copies into the minutes.
+    const chat = startChat({
+      logger,
+      minutes: {
+        documents: collab.server.documents,
+        docName: (meetingId) => minutes.service.docName(meetingId, 'minutes'),
+        isLocked: (meetingId) => minutes.service.isLocked(meetingId, 'minutes'),
+      },
+    });
     const seeded =
       config.seed === 'demo'
         ? await seedDemoData(logger, config.seedDemoMeetings ? [seedDemoMeetings] : [])
@@ -185,7 +195,13 @@ export async function startServer(
         `${livekitOrigin.protocol}//${livekitOrigin.host}`,
         `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
       ],
-      modules: [...records.modules, ...collab.modules, ...conference.modules, ...minutes.modules],
+      modules: [
+        ...records.modules,
+        ...collab.modules,
+        ...conference.modules,
+        ...minutes.modules,
+        ...chat.modules,
+      ],
       rawRoutes: conference.rawRoutes,
     });
     httpServer = createServer(app);

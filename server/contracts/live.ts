@@ -32,6 +32,12 @@ export const liveEventTypes = [
   'attendance.changed',
   /** `{ documentId }`: a document or a version was added or changed. */
   'documents.changed',
+  /** `{ message }`: a chat message (see chat.ts); private ones reach only their audience. */
+  'chat.message',
+  /** `{ messageId, hiddenAt }`: the chair hid a chat message. */
+  'chat.hidden',
+  /** `{}`: an event meant for other people (a private chat message); only its `seq` counts. */
+  'restricted',
   /** `{}`: too much was missed; fetch `GET /api/meetings/:id/live/state` again. */
   'resync',
 ] as const;
@@ -46,6 +52,11 @@ export const liveEventSchema = z.object({
   type: z.enum(liveEventTypes),
   at: isoDateTimeSchema,
   data: z.record(z.string(), z.unknown()),
+  /**
+   * Server side only: the users who may see the event (unset: everyone who may follow the
+   * meeting). Streams send others a `restricted` event in its place; never sent to clients.
+   */
+  audience: z.array(objectIdSchema).optional(),
 });
 /** One live event. */
 export type LiveEvent = z.infer<typeof liveEventSchema>;

@@ -105,6 +105,9 @@ export function applyLiveEvent(state: LiveState, event: LiveEvent): LiveFollowUp
     case 'meeting.updated':
     case 'participants.changed':
     case 'documents.changed':
+    case 'chat.message':
+    case 'chat.hidden':
+    case 'restricted':
       return 'none';
   }
 }
