@@ -146,6 +146,7 @@ export async function startServer(
     conference = startConference({
       media: new MediaService({ livekit, recorder: { spoolDir } }),
       logger,
+      maxParticipants: config.conferenceMaxParticipants,
     });
     // Meeting records (issue 3): live-event fan-out (Redis when REDIS_URL is set); REST agenda
     // edits go through the co-edited agenda document.

@@ -66,6 +66,7 @@ import {
 import type { RecordingLean } from './conference.model';
 import { isMediaFailure, mediaCall } from './media-error-map';
 import { KeyedQueue } from '../keyed-queue';
+import type { RoomLimit } from './room-limit';
 
 /** The GridFS bucket holding conference recordings (collections recording_files.*). */
 export const RECORDING_BUCKET = 'recording_files';
@@ -156,6 +157,8 @@ export class ConferenceService {
   constructor(
     private readonly media: MediaService,
     private readonly logger: Logger,
+    /** The configured limit of simultaneous connections per room (none: unlimited). */
+    private readonly roomLimit?: RoomLimit,
   ) {}
 
   /** Turns publishing on and off when the speaker queue grants and ends the floor. */
@@ -344,8 +347,8 @@ export class ConferenceService {
 
   /**
    * A conference token for the caller's role in a live meeting.
-   * @throws AppError 404/403 (not a participant), 409 (not live), 400 (several sites and no
-   *   `siteId`), 503 (LiveKit).
+   * @throws AppError 404/403 (not a participant), 409 (not live; `room_full` beyond
+   *   CONFERENCE_MAX_PARTICIPANTS), 400 (several sites and no `siteId`), 503 (LiveKit).
    */
   async token(
     user: AuthUser,
@@ -370,6 +373,11 @@ export class ConferenceService {
       );
     }
     await this.withRoom(meetingId, () => Promise.resolve());
+    await this.roomLimit?.admit(user, meetingId, identity, who.displayName, async () =>
+      (await this.withRoom(meetingId, () => this.media.control.listParticipants(meetingId))).map(
+        (p) => p.identity,
+      ),
+    );
     const info = await mediaCall(() =>
       this.media.createJoinInfo({
         meetingId,

@@ -23,6 +23,7 @@ export const errorCodes = [
   'not_configured',
   'conference_ended',
   'removed_from_conference',
+  'room_full',
   'internal',
 ] as const;
 

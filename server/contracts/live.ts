@@ -36,6 +36,8 @@ export const liveEventTypes = [
   'chat.message',
   /** `{ messageId, hiddenAt }`: the chair hid a chat message. */
   'chat.hidden',
+  /** `{ identity, displayName, limit, connected }`: a join was refused, the room being full. */
+  'conference.refused',
   /** `{}`: an event meant for other people (a private chat message); only its `seq` counts. */
   'restricted',
   /** `{}`: too much was missed; fetch `GET /api/meetings/:id/live/state` again. */

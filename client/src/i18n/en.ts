@@ -138,6 +138,8 @@ const en: typeof vi = {
       'The chair ended the video conference of this meeting. The chair can open it again.',
     removed_from_conference:
       'The chair removed you from the video conference. Only the chair can let you back in.',
+    room_full:
+      'The online room has reached its configured limit of simultaneous connections. Tell the chair, or try again when a site leaves.',
     internal:
       'The server ran into a problem. Try again; if it persists, give the administrator the request id.',
   },

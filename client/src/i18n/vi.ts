@@ -136,6 +136,8 @@ const vi = {
       'Chủ tọa đã kết thúc hội nghị truyền hình của cuộc họp này. Chủ tọa có thể mở lại.',
     removed_from_conference:
       'Chủ tọa đã mời bạn ra khỏi cầu truyền hình. Chỉ chủ tọa có thể cho bạn vào lại.',
+    room_full:
+      'Phòng họp trực tuyến đã đủ số điểm kết nối tối đa theo cấu hình. Hãy báo chủ tọa hoặc thử lại khi có điểm cầu rời phòng.',
     internal: 'Máy chủ gặp sự cố. Vui lòng thử lại; nếu vẫn lỗi, gửi mã yêu cầu cho quản trị viên.',
   },
   notFound: {

@@ -108,6 +108,7 @@ export function applyLiveEvent(state: LiveState, event: LiveEvent): LiveFollowUp
     case 'chat.message':
     case 'chat.hidden':
     case 'restricted':
+    case 'conference.refused':
       return 'none';
   }
 }
