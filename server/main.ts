@@ -33,6 +33,7 @@ import { startConference } from './conference/conference.module';
 import type { ConferenceModule } from './conference/conference.module';
 import { startMinutes } from './minutes/minutes.module';
 import { startChat } from './chat/chat.module';
+import { registerStatsRoutes } from './stats/stats.routes';
 import { installProcessGuard } from './process-guard';
 
 /** Repository root (for .tools/bin and the built client). */
@@ -202,6 +203,7 @@ export async function startServer(
         ...conference.modules,
         ...minutes.modules,
         ...chat.modules,
+        registerStatsRoutes,
       ],
       rawRoutes: conference.rawRoutes,
     });
