@@ -196,6 +196,19 @@ describe('meeting chat', () => {
     expect(verify.body.ok).toBe(true);
   });
 
+  it('tells everyone following the meeting at once when the chair hides a message', async () => {
+    const m = await liveMeeting();
+    const operator = await follow(c.opTamHop, m.id);
+    const sent = await c.d2.post<ChatMessage>(`/api/meetings/${m.id}/chat`, { text: 'Lạc đề' });
+    await c.chair.post(`/api/meetings/${m.id}/chat/${sent.body.id}/hide`);
+    const arrived = await operator.next(
+      (e) => e.event === 'message' && (JSON.parse(e.data) as LiveEvent).type === 'chat.hidden',
+      'the hidden notice',
+    );
+    expect(JSON.parse(arrived.data)).toMatchObject({ data: { messageId: sent.body.id } });
+    expect(arrived.data).not.toContain('Lạc đề');
+  });
+
   it('lets the secretary copy a message into the minutes draft, and nobody else', async () => {
     const m = await liveMeeting();
     const sent = await c.d3.post<ChatMessage>(`/api/meetings/${m.id}/chat`, {
