@@ -106,6 +106,10 @@ export function applyLiveEvent(state: LiveState, event: LiveEvent): LiveFollowUp
     case 'participants.changed':
     case 'documents.changed':
     case 'conference.unmute_requested':
+    case 'chat.message':
+    case 'chat.hidden':
+    case 'restricted':
+    case 'conference.refused':
       return 'none';
   }
 }
