@@ -8,6 +8,8 @@ import {
 } from '../contracts/chat';
 import { objectIdSchema } from '../contracts/common';
 import type { ApiRouter } from '../http/api-router';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { takesPart } from '../meetings/meeting.policy';
 import type { ChatService } from './chat.service';
 
 const idParams = z.object({ id: objectIdSchema });
@@ -35,6 +37,10 @@ export function chatRoutes(service: ChatService): (api: ApiRouter) => void {
       summary:
         'Send a message to everyone or privately to the chair and secretary (1–2,000 characters; at most 5 per 10 s)',
       tags,
+      authorize: meetingPolicy(
+        takesPart,
+        'Only those taking part in the meeting write in its chat.',
+      ),
       params: idParams,
       body: postChatMessageSchema,
       response: chatMessageSchema,

@@ -12,6 +12,7 @@ import { requireAccess } from '../meetings/meeting-access.service';
 import { canChair, canView, takesPart } from '../meetings/meeting.policy';
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import { participantService } from '../meetings/participant.service';
+import { operatorsOfSite } from '../meetings/site.model';
 import { ChatMessageModel } from './chat-message.model';
 import type { ChatMessageLean } from './chat-message.model';
 import { SlidingWindowLimiter } from './chat-rate-limit';
@@ -95,7 +96,7 @@ export function createChatService(deps: ChatServiceDeps) {
     // SECURITY: a confidential meeting's chat reaches only those taking part (people and
     // site operators), not administrators who may otherwise follow the meeting.
     const sites = await participantService.sitesOf(meetingId);
-    const operators = sites.flatMap((s) => (s.operatorId ? [s.operatorId.toHexString()] : []));
+    const operators = sites.flatMap((s) => operatorsOfSite(s).map((id) => id.toHexString()));
     return [...new Set([...people.map((p) => p.userId.toHexString()), ...operators])];
   }
 

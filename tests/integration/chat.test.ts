@@ -47,8 +47,9 @@ async function liveMeeting(overrides: Record<string, unknown> = {}): Promise<Mee
 }
 
 async function follow(client: ApiClient, meetingId: string): Promise<SseClient> {
-  const q = new URLSearchParams({ token: client.token ?? '' });
-  const sse = await SseClient.connect(`${app.url}/api/meetings/${meetingId}/live?${q}`);
+  const sse = await SseClient.connect(
+    `${app.url}${await client.ticketed(`/api/meetings/${meetingId}/live`, 'live')}`,
+  );
   streams.push(sse);
   expect(sse.status).toBe(200);
   await sse.next((e) => e.event === 'ready', 'the ready event', 10_000);
@@ -159,8 +160,10 @@ describe('meeting chat', () => {
     const before = await seqOf(m.id);
     await c.d1.post(`/api/meetings/${m.id}/chat`, { text: 'Riêng tư', to: 'chair' });
     const catchUp = async (client: ApiClient) => {
-      const q = new URLSearchParams({ token: client.token ?? '', lastEventId: String(before) });
-      const sse = await SseClient.connect(`${app.url}/api/meetings/${m.id}/live?${q}`);
+      const path = await client.ticketed(`/api/meetings/${m.id}/live`, 'live', {
+        lastEventId: String(before),
+      });
+      const sse = await SseClient.connect(`${app.url}${path}`);
       streams.push(sse);
       return JSON.parse((await liveEventWithSeq(sse, before + 1)).data) as LiveEvent;
     };

@@ -71,8 +71,9 @@ describe('room limit (CONFERENCE_MAX_PARTICIPANTS=2)', () => {
 
   it('tells the chair on the live stream and records the refusal in the audit chain', async () => {
     const m = await liveMeetingWithCommune();
-    const q = new URLSearchParams({ token: c.chair.token ?? '' });
-    const sse = await SseClient.connect(`${app.url}/api/meetings/${m.id}/live?${q}`);
+    const sse = await SseClient.connect(
+      `${app.url}${await c.chair.ticketed(`/api/meetings/${m.id}/live`, 'live')}`,
+    );
     streams.push(sse);
     await sse.next((e) => e.event === 'ready', 'the ready event', 10_000);
     await token(c.chair, m);
