@@ -33,6 +33,10 @@ import { startConference } from './conference/conference.module';
 import type { ConferenceModule } from './conference/conference.module';
 import { startMinutes } from './minutes/minutes.module';
 import { installProcessGuard } from './process-guard';
+import { createSmtpMailer } from './mail/smtp-client';
+import { startTasks } from './tasks/tasks.module';
+import type { TasksModule } from './tasks/tasks.module';
+import type { Clock } from './tasks/task.service';
 
 /** Repository root (for .tools/bin and the built client). */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -45,6 +49,10 @@ export interface RunningServer {
   livekit: { url: string; apiKey: string; apiSecret: string };
   seeded: boolean;
   logger: Logger;
+  /** Outgoing mail: the SMTP URL, and the web inbox when it is the embedded Mailpit. */
+  mail: { smtpUrl: string; webUrl: string | undefined };
+  /** Tasks from notices (issue 15): tests run a reminder pass through it. */
+  tasks: TasksModule;
   /** Embedded dependencies started for this server, if any. */
   supervisor: Supervisor | undefined;
   /** Stops accepting connections, finishes in-flight requests, closes MongoDB and the embedded servers. */
@@ -64,12 +72,12 @@ function databaseUri(baseUri: string): string {
  */
 export async function startServer(
   config: Config,
-  opts: { logger?: Logger } = {},
+  opts: { logger?: Logger; clock?: Clock } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
   const dataDir = resolve(config.dataDir);
   const port = config.port === 0 ? await freeTcpPort() : config.port;
-  const needsEmbedded = !config.mongodbUri || !config.livekit;
+  const needsEmbedded = !config.mongodbUri || !config.livekit || !config.smtpUrl;
   const supervisor = needsEmbedded
     ? new Supervisor({ root: ROOT, dataDir, log: (line) => logger.info(line) })
     : undefined;
@@ -77,8 +85,10 @@ export async function startServer(
   let records: Records | undefined;
   let collab: CollabModule | undefined;
   let conference: ConferenceModule | undefined;
+  let tasks: TasksModule | undefined;
 
   const close = async (): Promise<void> => {
+    tasks?.close();
     await conference
       ?.close()
       .catch((err: unknown) => logger.warn({ err }, 'closing the conferences failed'));
@@ -109,7 +119,7 @@ export async function startServer(
       if (!supervisor) throw new Error('no supervisor for embedded dependencies');
       return supervisor;
     };
-    const [mongoUri, livekit] = await Promise.all([
+    const [mongoUri, livekit, mail] = await Promise.all([
       config.mongodbUri ??
         embedded()
           .startMongo()
@@ -118,6 +128,11 @@ export async function startServer(
         embedded()
           .startLivekit({ webhookUrl, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) })
           .then((l) => ({ url: l.url, apiKey: l.apiKey, apiSecret: l.apiSecret })),
+      config.smtpUrl
+        ? { smtpUrl: config.smtpUrl, webUrl: undefined }
+        : embedded()
+            .startMailpit()
+            .then((m) => ({ smtpUrl: m.smtpUrl, webUrl: m.webUrl })),
     ]);
     await connectMongo(mongoUri, logger);
     await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
@@ -156,8 +171,29 @@ export async function startServer(
       agendaBridge: collab.agendaBridge,
       floorHooks: conference.floorHooks,
     });
+    // Tasks (issue 15): conclusions of published notices, reports, reminders by mail.
+    const started = startTasks({
+      logger,
+      mailer: createSmtpMailer(mail.smtpUrl),
+      mailFrom: config.mailFrom,
+      publicUrl: () => `http://127.0.0.1:${String(port)}`,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      reminderIntervalMs: opts.clock ? 0 : config.taskReminderIntervalMs,
+    });
+    tasks = started;
     // Minutes (issue 7): drafts from templates, approval, signed publishing, public search.
-    const minutes = startMinutes({ collab, records, logger, config });
+    // Publishing a notice creates its tasks (the hook below; a failure is logged, the notice
+    // stays published).
+    const minutes = startMinutes({
+      collab,
+      records,
+      logger,
+      config,
+      onPublished: (e) =>
+        started.createTasksFromPublishedNotice(e).catch((err: unknown) => {
+          logger.error({ err, meetingId: e.meetingId }, 'could not create the tasks of a notice');
+        }),
+    });
     const seeded =
       config.seed === 'demo'
         ? await seedDemoData(logger, config.seedDemoMeetings ? [seedDemoMeetings] : [])
@@ -185,7 +221,13 @@ export async function startServer(
         `${livekitOrigin.protocol}//${livekitOrigin.host}`,
         `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
       ],
-      modules: [...records.modules, ...collab.modules, ...conference.modules, ...minutes.modules],
+      modules: [
+        ...records.modules,
+        ...collab.modules,
+        ...conference.modules,
+        ...minutes.modules,
+        ...started.modules,
+      ],
       rawRoutes: conference.rawRoutes,
     });
     httpServer = createServer(app);
@@ -198,7 +240,18 @@ export async function startServer(
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${port}`;
     logger.info({ url }, 'listening');
-    return { url, port, mongoUri, livekit, seeded, logger, supervisor, close };
+    return {
+      url,
+      port,
+      mongoUri,
+      livekit,
+      seeded,
+      logger,
+      supervisor,
+      mail,
+      tasks: started,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;
@@ -210,6 +263,7 @@ function banner(running: RunningServer): string {
   return [
     '',
     `  Diên Hồng is running at ${running.url}`,
+    ...(running.mail.webUrl ? [`  Outgoing mail (Mailpit inbox): ${running.mail.webUrl}`] : []),
     '',
     `  Demo accounts (password for all: ${DEMO_PASSWORD}):`,
     ...DEMO_ACCOUNTS.map((a) => `    ${a.username.padEnd(width)}  ${a.fullName}, ${a.purpose}`),

@@ -57,6 +57,14 @@ export interface MinutesServiceDeps {
   logger: Logger;
   /** Font directory for the PDF (default: fonts-liberation2). */
   fontDir?: string;
+  /** Called after a version is published (the notice's task marks become tasks, issue 15). */
+  onPublished?: (e: {
+    actor: AuthUser;
+    meetingId: string;
+    kind: MinutesKind;
+    versionId: string;
+    version: number;
+  }) => Promise<unknown>;
 }
 
 /** Content types and extensions of the published formats. */
@@ -773,6 +781,13 @@ export function createMinutesService(deps: MinutesServiceDeps) {
         supersedesId: supersedesId?.toHexString() ?? null,
         files: files.map((f) => ({ format: f.format, sha256: f.sha256, size: f.size })),
         signer: signer.commonName,
+      });
+      await deps.onPublished?.({
+        actor: user,
+        meetingId,
+        kind,
+        versionId: v._id.toHexString(),
+        version,
       });
       logger.info(
         { meetingId, kind, version, ms: Math.round(rendered.timings.total) },

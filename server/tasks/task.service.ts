@@ -1,0 +1,383 @@
+import { Types } from 'mongoose';
+import type { AuthUser } from '../auth/auth-user';
+import { hasRole } from '../auth/auth-user';
+import { auditService } from '../audit/audit.service';
+import { daysBetween, vietnamDay } from '../contracts/task-deadline';
+import type {
+  ListTasksQuery,
+  Task,
+  TaskExtensionDecisionInput,
+  TaskExtensionRequestInput,
+  TaskHistoryEntry,
+  TaskList,
+  TaskReportInput,
+  TaskReviewInput,
+  TaskStatus,
+} from '../contracts/tasks';
+import {
+  taskExtensionDecisionSchema,
+  taskExtensionRequestSchema,
+  taskReportSchema,
+  taskReviewSchema,
+} from '../contracts/tasks';
+import { appError, conflict, forbidden, notFound } from '../errors';
+import { accessOf } from '../meetings/meeting-access.service';
+import type { MeetingAccess } from '../meetings/meeting.policy';
+import { ParticipantModel } from '../meetings/participant.model';
+import { unitService } from '../units/unit.service';
+import { TaskModel } from './task.model';
+import type { TaskRow } from './task.model';
+import { canSeeTask, isIssuingOffice, isLeadUnitMember, taskAbilities } from './task.policy';
+import type { TaskFacts } from './task.policy';
+
+const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
+const LIST_LIMIT = 1000;
+
+/** A clock: the reminder job and the statuses read the time through it (tests move it). */
+export type Clock = () => Date;
+
+/** The computed status of a stored task on `today` (a day in Asia/Ho_Chi_Minh). */
+export function taskStatus(
+  t: Pick<TaskRow, 'phase' | 'deadline' | 'completedOn'>,
+  today: string,
+): TaskStatus {
+  if (t.phase === 'done') {
+    return daysBetween(t.deadline, t.completedOn ?? today) > 0 ? 'done_late' : 'done_on_time';
+  }
+  if (t.phase === 'awaiting') return 'awaiting_acceptance';
+  return daysBetween(t.deadline, today) > 0 ? 'overdue' : 'in_progress';
+}
+
+/** The facts the policy reads. */
+export function factsOf(t: TaskRow): TaskFacts {
+  return {
+    visibility: t.visibility,
+    leadUnitId: t.leadUnitId.toHexString(),
+    coordinatingUnitIds: t.coordinatingUnitIds.map((u) => u.toHexString()),
+    visibleToUnitIds: t.visibleToUnitIds.map((u) => u.toHexString()),
+    phase: t.phase,
+    hasExtensionRequest: t.extensionDeadline !== null,
+  };
+}
+
+/** A history line to push. */
+export function historyLine(
+  actor: AuthUser | null,
+  action: TaskHistoryEntry['action'],
+  at: Date,
+  comment: string | null = null,
+  details: Record<string, unknown> | null = null,
+) {
+  return {
+    at,
+    actor: actor ? { id: actor.id, name: actor.fullName } : { id: null, name: 'Hệ thống' },
+    action,
+    comment,
+    detailsJson: details ? JSON.stringify(details) : null,
+  };
+}
+
+/** Appends a task event to the meeting's audit chain. */
+export function auditTask(
+  actor: AuthUser | null,
+  t: Pick<TaskRow, '_id' | 'meetingId'>,
+  action: string,
+  after?: unknown,
+  before?: unknown,
+) {
+  return auditService.append({
+    meetingId: t.meetingId.toHexString(),
+    actor,
+    action: `task.${action}`,
+    target: { kind: 'task', id: t._id.toHexString() },
+    ...(after === undefined ? {} : { after }),
+    ...(before === undefined ? {} : { before }),
+  });
+}
+
+/** What the task service needs. */
+export interface TaskServiceDeps {
+  clock: Clock;
+}
+
+/**
+ * Tasks assigned by published notices: listing by unit, reports, acceptance by the issuing
+ * office, extensions decided by the chair. Every change goes to the task's history and to the
+ * meeting's audit chain.
+ */
+export function createTaskService(deps: TaskServiceDeps) {
+  const today = (): string => vietnamDay(deps.clock());
+
+  async function loadVisible(
+    user: AuthUser,
+    id: string,
+  ): Promise<{ t: TaskRow; a: MeetingAccess | null }> {
+    const t = Types.ObjectId.isValid(id) ? await TaskModel.findById(oid(id)).lean<TaskRow>() : null;
+    if (!t) throw notFound(`Task ${id}`);
+    const a = await accessOf(user, t.meetingId.toHexString());
+    if (!canSeeTask(user, factsOf(t), a)) {
+      // SECURITY: a confidential meeting's task does not reveal that it exists.
+      if (t.visibility === 'confidential') throw notFound(`Task ${id}`);
+      throw forbidden('This task belongs to a unit outside yours.');
+    }
+    return { t, a };
+  }
+
+  async function present(user: AuthUser, t: TaskRow, a: MeetingAccess | null): Promise<Task> {
+    const unitIds = [
+      t.hostUnitId.toHexString(),
+      t.leadUnitId.toHexString(),
+      ...t.coordinatingUnitIds.map((u) => u.toHexString()),
+    ];
+    const names = await unitService.namesByIds(unitIds);
+    const ref = (id: Types.ObjectId) => ({
+      id: id.toHexString(),
+      name: names.get(id.toHexString()) ?? '',
+    });
+    const status = taskStatus(t, today());
+    return {
+      id: t._id.toHexString(),
+      meeting: {
+        id: t.meetingId.toHexString(),
+        title: t.meetingTitle,
+        hostUnit: ref(t.hostUnitId),
+      },
+      notice: { versionId: t.noticeVersionId.toHexString(), version: t.noticeVersion },
+      paragraph: { index: t.paragraphIndex, text: t.paragraphText },
+      title: t.title,
+      leadUnit: ref(t.leadUnitId),
+      coordinatingUnits: t.coordinatingUnitIds.map(ref),
+      deadline: t.deadline,
+      status,
+      completedOn: t.completedOn ?? null,
+      extensionRequest:
+        t.extensionDeadline && t.extensionRequestedAt
+          ? {
+              deadline: t.extensionDeadline,
+              reason: t.extensionReason ?? '',
+              requestedAt: t.extensionRequestedAt.toISOString(),
+            }
+          : null,
+      lastReport: t.lastReport ?? null,
+      createdAt: t.createdAt.toISOString(),
+      history: t.history.map((h) => ({
+        at: h.at.toISOString(),
+        actor: { id: h.actor.id ?? null, name: h.actor.name },
+        action: h.action as TaskHistoryEntry['action'],
+        comment: h.comment ?? null,
+        details: h.detailsJson ? (JSON.parse(h.detailsJson) as Record<string, unknown>) : null,
+      })),
+      can: taskAbilities(user, factsOf(t), a, status),
+    };
+  }
+
+  /** One revision-checked write: a concurrent change answers 409 and changes nothing. */
+  async function write(
+    t: TaskRow,
+    set: Record<string, unknown>,
+    line: ReturnType<typeof historyLine>,
+  ): Promise<TaskRow> {
+    const res = await TaskModel.updateOne(
+      { _id: t._id, rev: t.rev },
+      { $set: set, $push: { history: line }, $inc: { rev: 1 } },
+    );
+    if (res.modifiedCount !== 1) {
+      throw conflict('Someone else changed this task at the same moment; reload it.');
+    }
+    const fresh = await TaskModel.findById(t._id).lean<TaskRow>();
+    if (!fresh) throw notFound(`Task ${t._id.toHexString()}`);
+    return fresh;
+  }
+
+  async function candidates(user: AuthUser, query: ListTasksQuery): Promise<TaskRow[]> {
+    const filter: Record<string, unknown> = {};
+    if (query.meetingId) filter.meetingId = oid(query.meetingId);
+    if (query.unitId) {
+      const u = oid(query.unitId);
+      filter.$and = [{ $or: [{ leadUnitId: u }, { coordinatingUnitIds: u }] }];
+    }
+    if (!hasRole(user, 'system_admin')) {
+      const office = await ParticipantModel.find(
+        { userId: oid(user.id), role: { $in: ['chair', 'secretary'] } },
+        { meetingId: 1 },
+      ).lean();
+      const mine: Record<string, unknown>[] = [
+        { visibleToUnitIds: oid(user.unitId) },
+        { leadUnitId: oid(user.unitId) },
+        { coordinatingUnitIds: oid(user.unitId) },
+      ];
+      if (office.length) mine.push({ meetingId: { $in: office.map((p) => p.meetingId) } });
+      if (hasRole(user, 'unit_admin')) mine.push({ hostUnitPath: oid(user.unitId) });
+      filter.$or = mine;
+    }
+    return TaskModel.find(filter).sort({ deadline: 1, _id: 1 }).limit(LIST_LIMIT).lean<TaskRow[]>();
+  }
+
+  return {
+    /** Tasks the caller may see, filtered. */
+    async list(user: AuthUser, query: ListTasksQuery): Promise<TaskList> {
+      const rows = await candidates(user, query);
+      const access = new Map<string, MeetingAccess | null>();
+      const items: Task[] = [];
+      for (const t of rows) {
+        const mid = t.meetingId.toHexString();
+        if (!access.has(mid)) access.set(mid, await accessOf(user, mid));
+        const a = access.get(mid) ?? null;
+        if (!canSeeTask(user, factsOf(t), a)) continue;
+        if (query.status && taskStatus(t, today()) !== query.status) continue;
+        items.push(await present(user, t, a));
+      }
+      return { items, total: items.length };
+    },
+
+    /** One task. @throws 403, 404. */
+    async get(user: AuthUser, id: string): Promise<Task> {
+      const { t, a } = await loadVisible(user, id);
+      return present(user, t, a);
+    },
+
+    /** The lead unit reports progress, optionally proposing completion. @throws 403/404/409. */
+    async report(user: AuthUser, id: string, input: TaskReportInput): Promise<Task> {
+      const body = taskReportSchema.parse(input);
+      const { t, a } = await loadVisible(user, id);
+      if (!isLeadUnitMember(user, factsOf(t))) {
+        throw forbidden('Only members of the lead unit report on this task.');
+      }
+      if (t.phase !== 'open') {
+        throw conflict(
+          t.phase === 'done'
+            ? 'This task is done; nothing more to report.'
+            : 'The completion is awaiting the issuing office; wait for its decision.',
+        );
+      }
+      const now = deps.clock();
+      const action = body.proposeCompletion ? 'completion_proposed' : 'reported';
+      const fresh = await write(
+        t,
+        {
+          lastReport: body.text,
+          ...(body.proposeCompletion ? { phase: 'awaiting', proposedOn: vietnamDay(now) } : {}),
+        },
+        historyLine(user, action, now, body.text),
+      );
+      await auditTask(user, t, action, { text: body.text.slice(0, 200) });
+      return present(user, fresh, a);
+    },
+
+    /** The issuing office accepts or returns a proposed completion. @throws 403/404/409. */
+    async review(user: AuthUser, id: string, input: TaskReviewInput): Promise<Task> {
+      const body = taskReviewSchema.parse(input);
+      const { t, a } = await loadVisible(user, id);
+      if (!isIssuingOffice(a)) {
+        throw forbidden('Only the issuing office (chair, secretary, host administrators) decides.');
+      }
+      if (t.phase !== 'awaiting') throw conflict('No completion is awaiting a decision.');
+      const now = deps.clock();
+      const accept = body.decision === 'accept';
+      const fresh = await write(
+        t,
+        accept
+          ? { phase: 'done', completedOn: t.proposedOn ?? vietnamDay(now) }
+          : { phase: 'open', proposedOn: null },
+        historyLine(user, accept ? 'accepted' : 'returned', now, body.comment || null),
+      );
+      await auditTask(user, t, accept ? 'accepted' : 'returned', {
+        comment: body.comment,
+        status: taskStatus(fresh, today()),
+      });
+      return present(user, fresh, a);
+    },
+
+    /** The lead unit asks for a later deadline, with a reason. @throws 403/404/409, 400. */
+    async requestExtension(
+      user: AuthUser,
+      id: string,
+      input: TaskExtensionRequestInput,
+    ): Promise<Task> {
+      const body = taskExtensionRequestSchema.parse(input);
+      const { t, a } = await loadVisible(user, id);
+      if (!isLeadUnitMember(user, factsOf(t))) {
+        throw forbidden('Only members of the lead unit ask for more time.');
+      }
+      if (t.phase === 'done') throw conflict('This task is done.');
+      if (t.extensionDeadline)
+        throw conflict('An extension request is already awaiting the chair.');
+      if (daysBetween(t.deadline, body.deadline) <= 0) {
+        throw appError(
+          'validation_failed',
+          400,
+          'The new deadline must be after the current one.',
+          {
+            issues: [{ path: 'body.deadline', message: `must be after ${t.deadline}` }],
+          },
+        );
+      }
+      const now = deps.clock();
+      const fresh = await write(
+        t,
+        {
+          extensionDeadline: body.deadline,
+          extensionReason: body.reason,
+          extensionRequestedAt: now,
+        },
+        historyLine(user, 'extension_requested', now, body.reason, { deadline: body.deadline }),
+      );
+      await auditTask(user, t, 'extension_requested', { deadline: body.deadline });
+      return present(user, fresh, a);
+    },
+
+    /** The chair grants or refuses an extension. @throws 403/404/409. */
+    async decideExtension(
+      user: AuthUser,
+      id: string,
+      input: TaskExtensionDecisionInput,
+    ): Promise<Task> {
+      const body = taskExtensionDecisionSchema.parse(input);
+      const { t, a } = await loadVisible(user, id);
+      if (a?.role !== 'chair') throw forbidden('Only the chair of the meeting decides extensions.');
+      if (!t.extensionDeadline) throw conflict('No extension request is awaiting a decision.');
+      const now = deps.clock();
+      const action = body.grant ? 'extension_granted' : 'extension_refused';
+      const fresh = await write(
+        t,
+        {
+          ...(body.grant ? { deadline: t.extensionDeadline } : {}),
+          extensionDeadline: null,
+          extensionReason: null,
+          extensionRequestedAt: null,
+        },
+        historyLine(user, action, now, body.comment || null, {
+          from: t.deadline,
+          to: body.grant ? t.extensionDeadline : t.deadline,
+        }),
+      );
+      await auditTask(
+        user,
+        t,
+        action,
+        { deadline: fresh.deadline, comment: body.comment },
+        { deadline: t.deadline },
+      );
+      return present(user, fresh, a);
+    },
+
+    /** Overdue tasks of meetings hosted by `hostUnitId` (for the next meeting's agenda). */
+    async overdueOfHost(hostUnitId: Types.ObjectId, exceptMeetingId: string): Promise<TaskRow[]> {
+      const rows = await TaskModel.find({
+        hostUnitId,
+        phase: 'open',
+        meetingId: { $ne: oid(exceptMeetingId) },
+      })
+        .sort({ deadline: 1, _id: 1 })
+        .limit(LIST_LIMIT)
+        .lean<TaskRow[]>();
+      const now = today();
+      return rows.filter((t) => taskStatus(t, now) === 'overdue');
+    },
+
+    today,
+  };
+}
+
+/** The task service. */
+export type TaskService = ReturnType<typeof createTaskService>;
