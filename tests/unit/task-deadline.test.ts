@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  daysBetween,
-  proposeDeadline,
-  vietnamDay,
-} from '../../server/contracts/task-deadline';
+import { daysBetween, proposeDeadline, vietnamDay } from '../../server/contracts/task-deadline';
 
 describe('proposeDeadline on sentences of notices of conclusions', () => {
   const cases: [string, string, string][] = [
