@@ -14,7 +14,7 @@ import type {
 import { approveAndPublish, expectStatus, runMeeting } from '../support/minutes';
 import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
-import { stack, startTestApp, waitFor } from '../support/stack';
+import { loginAs, stack, startTestApp, waitFor } from '../support/stack';
 import type { ApiClient, TestApp } from '../support/stack';
 
 let app: TestApp;
@@ -379,5 +379,94 @@ describe('CSV export', () => {
       'Nhiệm vụ,Đơn vị chủ trì,Đơn vị phối hợp,Hạn,Trạng thái,Ngày hoàn thành,Cuộc họp,Thông báo (phiên bản)',
     );
     expect(text).toContain(TITLE_OVERDUE);
+  });
+});
+
+/** Runs, ends and publishes a notice with one mark led by the Department of Finance. */
+async function publishedWithMark(
+  overrides: Record<string, unknown>,
+  title: string,
+): Promise<{ meetingId: string; task: Task }> {
+  const run = await runMeeting(c, dir, overrides);
+  const id = run.meeting.id;
+  expectStatus(
+    await c.secretary.post(`/api/meetings/${id}/transitions`, { to: 'ended' }),
+    200,
+    'end',
+  );
+  expectStatus(
+    await c.secretary.put(`/api/meetings/${id}/task-marks`, {
+      marks: [
+        {
+          title,
+          leadUnitId: dir.unitId('26-STC'),
+          deadline: '2027-04-30',
+          paragraph: { index: 1, text: `${title} trước ngày 30/4/2027.` },
+        },
+      ],
+    }),
+    200,
+    'mark',
+  );
+  await approveAndPublish(c, id, 'notice', c.chair);
+  const list = await tasksOf(c.secretary, `?meetingId=${id}`);
+  return { meetingId: id, task: byTitle(list, title) };
+}
+
+describe('confidential meetings', () => {
+  it('hide their tasks from a unit above the lead unit that may not see the meeting', async () => {
+    const title = 'Sở Tài chính rà soát phương án xử lý tài sản công (mật)';
+    const { task } = await publishedWithMark({ visibility: 'confidential' }, title);
+    const username = `tinh${randomBytes(3).toString('hex')}`;
+    expectStatus(
+      await c.admin.post('/api/users', {
+        username,
+        fullName: 'Chuyên viên cấp tỉnh',
+        unitId: dir.unitId('26'),
+        password: 'MatKhau@2026-kiemthu',
+      }),
+      201,
+      'create user',
+    );
+    const above = await loginAs(app.url, username, 'MatKhau@2026-kiemthu');
+    expect((await above.get(`/api/tasks/${task.id}`)).status).toBe(404);
+    expect((await tasksOf(above, '')).items.map((t) => t.id)).not.toContain(task.id);
+    expect((await c.d1.get<Task>(`/api/tasks/${task.id}`)).body.title).toBe(title);
+  });
+});
+
+describe('a correction of the notice', () => {
+  it('updates the task of the same mark and says so in its history', async () => {
+    const title = 'Sở Tài chính báo cáo quyết toán ngân sách năm 2026';
+    const { meetingId: id, task } = await publishedWithMark({}, title);
+    expectStatus(
+      await c.secretary.post(`/api/meetings/${id}/minutes/notice/correct`, {
+        reason: 'Sửa hạn hoàn thành',
+      }),
+      200,
+      'correct',
+    );
+    const marks = expectStatus(
+      await c.secretary.get<TaskMarks>(`/api/meetings/${id}/task-marks`),
+      200,
+      'marks',
+    );
+    expectStatus(
+      await c.secretary.put(`/api/meetings/${id}/task-marks`, {
+        marks: marks.marks.map((m) => ({ ...m, deadline: '2027-05-31' })),
+      }),
+      200,
+      'change mark',
+    );
+    const v2 = await approveAndPublish(c, id, 'notice', c.chair);
+    const after = expectStatus(await c.d1.get<Task>(`/api/tasks/${task.id}`), 200, 'task');
+    expect(after.deadline).toBe('2027-05-31');
+    expect(after.notice).toEqual({ versionId: v2.id, version: 2 });
+    expect(after.history.at(-1)?.action).toBe('corrected');
+    expect(after.history.at(-1)?.details).toMatchObject({
+      version: 2,
+      deadline: { from: '2027-04-30', to: '2027-05-31' },
+    });
+    expect((await tasksOf(c.secretary, `?meetingId=${id}`)).total).toBe(1);
   });
 });
