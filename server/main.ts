@@ -176,6 +176,7 @@ export async function startServer(
       logger,
       mailer: createSmtpMailer(mail.smtpUrl),
       mailFrom: config.mailFrom,
+      uploadLimitBytes: config.uploadLimitBytes,
       publicUrl: () => `http://127.0.0.1:${String(port)}`,
       ...(opts.clock ? { clock: opts.clock } : {}),
       reminderIntervalMs: opts.clock ? 0 : config.taskReminderIntervalMs,

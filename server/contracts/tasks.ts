@@ -74,6 +74,7 @@ export const taskHistoryEntrySchema = z.object({
     'extension_granted',
     'extension_refused',
     'reminded',
+    'attachment_added',
   ]),
   comment: z.string().nullable(),
   /** Small summary of what changed (deadline before/after, ...). */
@@ -109,6 +110,17 @@ export const taskSchema = z.object({
     .object({ deadline: isoDaySchema, reason: z.string(), requestedAt: isoDateTimeSchema })
     .nullable(),
   lastReport: z.string().nullable(),
+  attachments: z.array(
+    z.object({
+      id: objectIdSchema,
+      filename: z.string(),
+      size: z.number().int(),
+      sha256: z.string(),
+      uploadedAt: isoDateTimeSchema,
+      uploadedBy: z.string(),
+      url: z.string(),
+    }),
+  ),
   createdAt: isoDateTimeSchema,
   history: z.array(taskHistoryEntrySchema),
   can: taskAbilitiesSchema,

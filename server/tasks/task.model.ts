@@ -18,6 +18,19 @@ const historyEntry = new Schema(
   { _id: false },
 );
 
+const attachment = new Schema(
+  {
+    fileId: { type: Schema.Types.ObjectId, required: true },
+    filename: { type: String, required: true },
+    type: { type: String, required: true },
+    size: { type: Number, required: true },
+    sha256: { type: String, required: true },
+    uploadedAt: { type: Date, required: true },
+    uploadedBy: { type: actor, required: true },
+  },
+  { _id: false },
+);
+
 const taskSchema = new Schema(
   {
     meetingId: { type: Schema.Types.ObjectId, required: true, index: true },
@@ -49,6 +62,8 @@ const taskSchema = new Schema(
     /** Reminders already sent, as `<kind>:<deadline>` (a new deadline reminds again). */
     remindersSent: { type: [String], default: [] },
     history: { type: [historyEntry], default: [] },
+    /** Files the lead unit attached to its reports (GridFS, checked like meeting documents). */
+    attachments: { type: [attachment], default: [] },
     rev: { type: Number, default: 0 },
   },
   { timestamps: true, collection: 'tasks' },

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { hasRole } from '../auth/auth-user';
@@ -20,6 +21,9 @@ import {
   taskReportSchema,
   taskReviewSchema,
 } from '../contracts/tasks';
+import { documentTypes } from '../contracts/documents';
+import { contentDisposition, safeFilename } from '../documents/content-disposition';
+import { openFile, receiveUpload, removeFile } from '../documents/document-storage';
 import { appError, conflict, forbidden, notFound } from '../errors';
 import { accessOf } from '../meetings/meeting-access.service';
 import type { MeetingAccess } from '../meetings/meeting.policy';
@@ -159,6 +163,15 @@ export function createTaskService(deps: TaskServiceDeps) {
             }
           : null,
       lastReport: t.lastReport ?? null,
+      attachments: t.attachments.map((f) => ({
+        id: f.fileId.toHexString(),
+        filename: f.filename,
+        size: f.size,
+        sha256: f.sha256,
+        uploadedAt: f.uploadedAt.toISOString(),
+        uploadedBy: f.uploadedBy.name,
+        url: `/api/tasks/${t._id.toHexString()}/attachments/${f.fileId.toHexString()}`,
+      })),
       createdAt: t.createdAt.toISOString(),
       history: t.history.map((h) => ({
         at: h.at.toISOString(),
@@ -176,10 +189,15 @@ export function createTaskService(deps: TaskServiceDeps) {
     t: TaskRow,
     set: Record<string, unknown>,
     line: ReturnType<typeof historyLine>,
+    push: Record<string, unknown> = {},
   ): Promise<TaskRow> {
     const res = await TaskModel.updateOne(
       { _id: t._id, rev: t.rev },
-      { $set: set, $push: { history: line }, $inc: { rev: 1 } },
+      {
+        ...(Object.keys(set).length ? { $set: set } : {}),
+        $push: { history: line, ...push },
+        $inc: { rev: 1 },
+      },
     );
     if (res.modifiedCount !== 1) {
       throw conflict('Someone else changed this task at the same moment; reload it.');
@@ -359,6 +377,63 @@ export function createTaskService(deps: TaskServiceDeps) {
         { deadline: t.deadline },
       );
       return present(user, fresh, a);
+    },
+
+    /**
+     * The lead unit attaches a file to its reports: received and checked exactly like a meeting
+     * document (recognised by content: PDF, DOCX, XLSX, PPTX, ODT, PNG, JPEG; size limit).
+     * @throws 400/403/404/409/413/415.
+     */
+    async attach(user: AuthUser, id: string, req: Request, limitBytes: number): Promise<Task> {
+      const { t, a } = await loadVisible(user, id);
+      if (!isLeadUnitMember(user, factsOf(t))) {
+        throw forbidden('Only members of the lead unit attach files to its reports.');
+      }
+      if (t.phase === 'done') throw conflict('This task is done; nothing more to attach.');
+      const { file } = await receiveUpload(req, limitBytes);
+      const now = deps.clock();
+      const filename = safeFilename(file.clientFilename, file.type, 'bao-cao');
+      try {
+        const fresh = await write(
+          t,
+          {},
+          historyLine(user, 'attachment_added', now, filename, { sha256: file.sha256 }),
+          {
+            attachments: {
+              fileId: file.fileId,
+              filename,
+              type: file.type,
+              size: file.size,
+              sha256: file.sha256,
+              uploadedAt: now,
+              uploadedBy: { id: user.id, name: user.fullName },
+            },
+          },
+        );
+        await auditTask(user, t, 'attachment_added', { filename, sha256: file.sha256 });
+        return await present(user, fresh, a);
+      } catch (err) {
+        await removeFile(file.fileId);
+        throw err;
+      }
+    },
+
+    /** An attachment of a task the caller sees: the stream and its headers. @throws 403/404. */
+    async openAttachment(user: AuthUser, id: string, fileId: string) {
+      const { t } = await loadVisible(user, id);
+      const f = t.attachments.find((x) => x.fileId.toHexString() === fileId);
+      if (!f) throw notFound(`Attachment ${fileId}`);
+      const type = documentTypes[f.type as keyof typeof documentTypes];
+      return {
+        stream: openFile(f.fileId),
+        headers: {
+          'Content-Type': type.contentType,
+          'Content-Length': String(f.size),
+          'Content-Disposition': contentDisposition('attachment', f.filename),
+          'Cache-Control': 'private, no-cache',
+          'X-Content-Type-Options': 'nosniff',
+        },
+      };
     },
 
     /** Overdue tasks of meetings hosted by `hostUnitId` (for the next meeting's agenda). */

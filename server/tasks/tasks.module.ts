@@ -18,6 +18,8 @@ export interface TasksOptions {
   publicUrl: () => string;
   /** Default: the system clock. Tests pass one they move. */
   clock?: Clock;
+  /** Largest accepted attachment (UPLOAD_LIMIT_MB, as meeting documents). */
+  uploadLimitBytes: number;
   /** How often the reminder job runs; 0 or unset: not started (tests run a pass themselves). */
   reminderIntervalMs?: number;
 }
@@ -50,7 +52,7 @@ export function startTasks(opts: TasksOptions): TasksModule {
   });
   const job = opts.reminderIntervalMs ? reminders.start(opts.reminderIntervalMs) : undefined;
   return {
-    modules: [taskRoutes(service, marks)],
+    modules: [taskRoutes(service, marks, opts.uploadLimitBytes)],
     service,
     marks,
     reminders,

@@ -63,8 +63,50 @@ export function tasksCsv(items: Task[]): string {
 }
 
 /** `/api/tasks`, `/api/meetings/:id/task-marks`, `/api/notifications`: conclusions as tasks. */
-export function taskRoutes(tasks: TaskService, marks: TaskMarksService) {
+export function taskRoutes(tasks: TaskService, marks: TaskMarksService, uploadLimitBytes: number) {
   return (api: ApiRouter): void => {
+    api.route({
+      method: 'post',
+      path: '/tasks/:id/attachments',
+      summary:
+        'The lead unit attaches a file to its reports (multipart/form-data, part "file"; checked like meeting documents)',
+      tags: ['tasks'],
+      params: idParams,
+      requestContentType: 'multipart/form-data',
+      response: taskSchema,
+      status: 201,
+      errors: [403, 404, 409, 413, 415],
+      handler: ({ user, params, req }) => tasks.attach(user, params.id, req, uploadLimitBytes),
+    });
+
+    api.route({
+      method: 'get',
+      path: '/tasks/:id/attachments/:fileId',
+      summary: 'Download an attachment of a task',
+      tags: ['tasks'],
+      tokenInQuery: true,
+      params: z.object({ id: objectIdSchema, fileId: objectIdSchema }),
+      responseContentType: 'application/octet-stream',
+      errors: [403, 404],
+      handler: async ({ user, params, res }) => {
+        const file = await tasks.openAttachment(user, params.id, params.fileId);
+        res.status(200).set(file.headers);
+        await new Promise<void>((resolve) => {
+          file.stream.on('error', (err) => {
+            res.destroy(err);
+            resolve();
+          });
+          file.stream.on('end', () => resolve());
+          res.on('close', () => {
+            file.stream.destroy();
+            resolve();
+          });
+          file.stream.pipe(res);
+        });
+        return undefined;
+      },
+    });
+
     api.route({
       method: 'get',
       path: '/tasks',

@@ -11,6 +11,7 @@ import type {
   TaskList,
   TaskMarks,
 } from '../../server/contracts/tasks';
+import { pdfBytes, exeBytes } from '../support/document-fixtures';
 import { approveAndPublish, expectStatus, runMeeting } from '../support/minutes';
 import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
@@ -468,5 +469,48 @@ describe('a correction of the notice', () => {
       deadline: { from: '2027-04-30', to: '2027-05-31' },
     });
     expect((await tasksOf(c.secretary, `?meetingId=${id}`)).total).toBe(1);
+  });
+});
+
+/** Posts one file as multipart/form-data. */
+async function attach(client: ApiClient, taskId: string, name: string, bytes: Buffer) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
+  const res = await fetch(`${app.url}/api/tasks/${taskId}/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${client.token ?? ''}` },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as Task };
+}
+
+describe('attachments to reports', () => {
+  it('stores a PDF from the lead unit and serves the same bytes to the issuing office', async () => {
+    const id = byTitle(await tasksOf(c.d3), TITLE_EXTENSION).id;
+    const pdf = pdfBytes('Báo cáo tiến độ');
+    const res = await attach(c.d3, id, 'bao-cao-tien-do.pdf', pdf);
+    expect(res.status).toBe(201);
+    const file = res.body.attachments.at(-1);
+    expect(file?.filename).toBe('bao-cao-tien-do.pdf');
+    expect(res.body.history.at(-1)?.action).toBe('attachment_added');
+    const got = await fetch(`${app.url}${file?.url ?? ''}`, {
+      headers: { authorization: `Bearer ${c.secretary.token ?? ''}` },
+    });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await got.arrayBuffer()).equals(pdf)).toBe(true);
+  });
+
+  it('refuses a program disguised as a PDF and keeps nothing', async () => {
+    const id = byTitle(await tasksOf(c.d3), TITLE_EXTENSION).id;
+    const before = (await c.d3.get<Task>(`/api/tasks/${id}`)).body.attachments.length;
+    const res = await attach(c.d3, id, 'bao-cao.pdf', exeBytes());
+    expect(res.status).toBe(415);
+    expect((await c.d3.get<Task>(`/api/tasks/${id}`)).body.attachments).toHaveLength(before);
+  });
+
+  it('is refused to a unit other than the lead unit', async () => {
+    const id = byTitle(await tasksOf(c.d3), TITLE_EXTENSION).id;
+    expect((await attach(c.secretary, id, 'x.pdf', pdfBytes())).status).toBe(403);
   });
 });

@@ -13,6 +13,7 @@ import type {
   TaskReviewInput,
 } from '../../../server/contracts/tasks';
 import { http } from './http';
+import { uploadFile } from './upload';
 
 /** Tasks from notices of conclusions: lists, reports, decisions, marks in the notice. */
 export const tasksApi = {
@@ -28,6 +29,11 @@ export const tasksApi = {
     return qs ? `/api/tasks/export.csv?${qs}` : '/api/tasks/export.csv';
   },
   get: (id: string) => http.get<Task>(`/api/tasks/${id}`),
+  /** Sends one file as multipart/form-data. @throws ApiError. */
+  attach: (id: string, file: File) => uploadFile<Task>(`/api/tasks/${id}/attachments`, file),
+  /** A download link (the token in the query: a plain link sends no header). */
+  fileUrl: (url: string, token?: string) =>
+    token ? `${url}?token=${encodeURIComponent(token)}` : url,
   report: (id: string, input: TaskReportInput) =>
     http.post<Task>(`/api/tasks/${id}/reports`, input),
   review: (id: string, input: TaskReviewInput) => http.post<Task>(`/api/tasks/${id}/review`, input),

@@ -28,6 +28,7 @@ export const vi = {
       notice: 'Thông báo kết luận (bản {version})',
       paragraph: 'Đoạn kết luận',
       lastReport: 'Báo cáo gần nhất',
+      attachments: 'Tệp đính kèm',
       completedOn: 'Ngày hoàn thành',
     },
     history: {
@@ -42,12 +43,14 @@ export const vi = {
       extension_granted: 'Đồng ý gia hạn',
       extension_refused: 'Không đồng ý gia hạn',
       reminded: 'Nhắc hạn',
+      attachment_added: 'Đính kèm tệp',
     },
     report: {
       title: 'Báo cáo tiến độ',
       text: 'Nội dung báo cáo',
       propose: 'Đề nghị nghiệm thu hoàn thành',
       send: 'Gửi báo cáo',
+      attach: 'Đính kèm tệp (PDF, DOCX, XLSX, PPTX, ODT, PNG, JPEG)',
     },
     review: {
       title: 'Nghiệm thu',
@@ -112,6 +115,7 @@ export const en: typeof vi = {
       notice: 'Notice of conclusions (version {version})',
       paragraph: 'Conclusion',
       lastReport: 'Latest report',
+      attachments: 'Attachments',
       completedOn: 'Completed on',
     },
     history: {
@@ -126,12 +130,14 @@ export const en: typeof vi = {
       extension_granted: 'Extension granted',
       extension_refused: 'Extension refused',
       reminded: 'Reminder sent',
+      attachment_added: 'File attached',
     },
     report: {
       title: 'Report progress',
       text: 'Report',
       propose: 'Propose completion',
       send: 'Send report',
+      attach: 'Attach a file (PDF, DOCX, XLSX, PPTX, ODT, PNG, JPEG)',
     },
     review: {
       title: 'Acceptance',
