@@ -36,7 +36,7 @@ import { installProcessGuard } from './process-guard';
 import { createSmtpMailer } from './mail/smtp-client';
 import { startTasks } from './tasks/tasks.module';
 import type { TasksModule } from './tasks/tasks.module';
-import type { Clock } from './tasks/task.service';
+import type { Clock } from './tasks/task-facts';
 
 /** Repository root (for .tools/bin and the built client). */
 const ROOT = resolve(import.meta.dirname, '..');

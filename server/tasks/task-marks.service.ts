@@ -12,8 +12,8 @@ import { UnitModel } from '../units/unit.model';
 import { TaskMarksModel, TaskModel } from './task.model';
 import type { TaskMarksRow, TaskRow } from './task.model';
 import { canMarkTasks } from './task.policy';
-import { auditTask, historyLine } from './task.service';
-import type { Clock } from './task.service';
+import { auditTask, historyLine } from './task-facts';
+import type { Clock } from './task-facts';
 
 const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
 

@@ -6,8 +6,8 @@ import type { Mailer } from '../mail/smtp-client';
 import { UserModel } from '../users/user.model';
 import { NotificationModel, TaskModel } from './task.model';
 import type { NotificationRow, TaskRow } from './task.model';
-import { auditTask, historyLine } from './task.service';
-import type { Clock } from './task.service';
+import { auditTask, historyLine } from './task-facts';
+import type { Clock } from './task-facts';
 
 /** Which reminder: 7 days before, 1 day before, or past the deadline. */
 export type ReminderKind = '7d' | '1d' | 'overdue';

@@ -6,7 +6,8 @@ import type { PublishedNotice, TaskMarksService } from './task-marks.service';
 import { createTaskReminders } from './task-reminders';
 import type { TaskReminders } from './task-reminders';
 import { createTaskService } from './task.service';
-import type { Clock, TaskService } from './task.service';
+import type { Clock } from './task-facts';
+import type { TaskService } from './task.service';
 import { taskRoutes } from './tasks.routes';
 
 /** What the tasks need from the composition root. */
