@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { Agenda } from '../../server/contracts/agenda';
 import type { TaskList } from '../../server/contracts/tasks';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
 import { launchBrowser } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
 import { expectStatus, runMeeting } from '../support/minutes';
-import { demoClients, directory } from '../support/records';
-import type { DemoClients } from '../support/records';
+import { buildMeeting, demoClients, directory } from '../support/records';
+import type { DemoClients, Directory } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { TestApp } from '../support/stack';
 
@@ -14,6 +15,9 @@ let app: TestApp;
 let browser: TestBrowser & { blockedRequests: string[] };
 let c: DemoClients;
 let meetingId: string;
+let dir: Directory;
+/** The time the app reads (null: now); the second scenario moves it past a deadline. */
+let now: Date | null = null;
 
 const CONCLUSION_A =
   'Giao Sở Nội vụ hoàn thiện Đề án sắp xếp đơn vị hành chính cấp xã, báo cáo UBND tỉnh trước ngày 31/01/2027.';
@@ -61,10 +65,10 @@ async function markParagraph(page: Page, text: string, unit: string): Promise<vo
 }
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({}, { clock: () => now ?? new Date() });
   browser = await launchBrowser();
   c = await demoClients(app.url);
-  const dir = await directory(c.admin);
+  dir = await directory(c.admin);
   const run = await runMeeting(c, dir, { title: 'Phiên họp giao nhiệm vụ' });
   meetingId = run.meeting.id;
   expectStatus(
@@ -73,6 +77,10 @@ beforeAll(async () => {
     'end',
   );
 }, 240_000);
+
+afterEach(() => {
+  now = null;
+});
 
 afterAll(async () => {
   await browser.close();
@@ -189,4 +197,31 @@ describe('tasks in the browser', () => {
       expect(history).toContain('Nghiệm thu hoàn thành');
     });
   }, 300_000);
+
+  it('shows the lead unit its overdue task and reminder, and puts it on the next agenda', async () => {
+    now = new Date('2027-03-20T02:00:00Z');
+    await app.tasks.reminders.runOnce();
+    await as('daibieu1', async (page) => {
+      await page.goto(`${app.url}/tasks`);
+      await page
+        .getByTestId('task-notifications')
+        .getByText(`Nhiệm vụ quá hạn: ${CONCLUSION_B}`)
+        .waitFor();
+      const card = page.getByTestId('tasks-list').locator('li', { hasText: CONCLUSION_B });
+      expect(await card.getByTestId('task-status').textContent()).toContain('Quá hạn');
+    });
+    const next = await buildMeeting(c, dir, { state: 'scheduled' });
+    await as('thuky', async (page) => {
+      await page.goto(`${app.url}/meetings/${next.id}/prepare`);
+      await page.getByTestId('add-overdue-tasks').click();
+      await page.getByText('Đã thêm mục với 1 nhiệm vụ quá hạn.').waitFor();
+    });
+    const agenda = expectStatus(
+      await c.secretary.get<Agenda>(`/api/meetings/${next.id}/agenda`),
+      200,
+      'agenda',
+    );
+    const item = agenda.items.find((i) => i.title === 'Tình hình thực hiện các nhiệm vụ quá hạn');
+    expect(item?.notes).toContain(CONCLUSION_B);
+  }, 120_000);
 });

@@ -6,6 +6,7 @@ export const vi = {
     detailTitle: 'Nhiệm vụ',
     empty: 'Không có nhiệm vụ nào.',
     export: 'Xuất CSV',
+    notifications: 'Thông báo nhắc hạn',
     filters: {
       status: 'Trạng thái',
       unit: 'Đơn vị',
@@ -98,6 +99,7 @@ export const en: typeof vi = {
     detailTitle: 'Task',
     empty: 'No tasks.',
     export: 'Export CSV',
+    notifications: 'Deadline reminders',
     filters: { status: 'Status', unit: 'Unit', meeting: 'Meeting', all: 'All' },
     status: {
       in_progress: 'In progress',
