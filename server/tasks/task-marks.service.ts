@@ -17,6 +17,8 @@ import type { Clock } from './task-facts';
 
 const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
 
+const MARK_REFUSAL = 'Only the secretary and the chair mark conclusions as tasks.';
+
 /** Meeting states in which the notice is written, so tasks are marked in it. */
 const MARKING_STATES = ['live', 'ended', 'minutes_published'];
 
@@ -61,6 +63,14 @@ export function createTaskMarksService(deps: { clock: Clock; logger: Logger }) {
   }
 
   return {
+    /**
+     * Whether the caller may change the marks (the secretary or the chair), without the input:
+     * routes can run it before the body is validated. @throws 403/404.
+     */
+    async authorizeEdit(user: AuthUser, meetingId: string): Promise<void> {
+      await requireAccess(user, meetingId, canMarkTasks, MARK_REFUSAL);
+    },
+
     /** The marks of a meeting's notice (read by those who see the meeting). @throws 403/404. */
     async get(user: AuthUser, meetingId: string): Promise<TaskMarks> {
       const a = await requireAccess(user, meetingId);
@@ -77,12 +87,7 @@ export function createTaskMarksService(deps: { clock: Clock; logger: Logger }) {
      */
     async put(user: AuthUser, meetingId: string, input: PutTaskMarksInput): Promise<TaskMarks> {
       const body = putTaskMarksSchema.parse(input);
-      const a = await requireAccess(
-        user,
-        meetingId,
-        canMarkTasks,
-        'Only the secretary and the chair mark conclusions as tasks.',
-      );
+      const a = await requireAccess(user, meetingId, canMarkTasks, MARK_REFUSAL);
       if (!MARKING_STATES.includes(a.state)) {
         throw conflict('Tasks are marked in the notice once the meeting is live.');
       }

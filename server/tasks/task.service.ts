@@ -4,13 +4,13 @@ import type { AuthUser } from '../auth/auth-user';
 import { hasRole } from '../auth/auth-user';
 import { daysBetween, vietnamDay } from '../contracts/task-deadline';
 import { auditTask, factsOf, historyLine, taskStatus } from './task-facts';
+import { presentTask } from './task-present';
 import type { Clock } from './task-facts';
 import type {
   ListTasksQuery,
   Task,
   TaskExtensionDecisionInput,
   TaskExtensionRequestInput,
-  TaskHistoryEntry,
   TaskList,
   TaskReportInput,
   TaskReviewInput,
@@ -28,13 +28,21 @@ import { appError, conflict, forbidden, notFound } from '../errors';
 import { accessOf } from '../meetings/meeting-access.service';
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import { ParticipantModel } from '../meetings/participant.model';
-import { unitService } from '../units/unit.service';
 import { TaskModel } from './task.model';
 import type { TaskRow } from './task.model';
-import { canSeeTask, isIssuingOffice, isLeadUnitMember, taskAbilities } from './task.policy';
+import { canSeeTask, isIssuingOffice, isLeadUnitMember } from './task.policy';
 
 const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
 const LIST_LIMIT = 1000;
+
+/** What a task route does, as far as authorization goes. */
+export type TaskAction = 'report' | 'review' | 'decideExtension';
+
+const REFUSALS: Record<TaskAction, string> = {
+  report: 'Only members of the lead unit report on this task, ask for more time or attach files.',
+  review: 'Only the issuing office (chair, secretary, host administrators) accepts or returns.',
+  decideExtension: 'Only the chair of the meeting decides extensions.',
+};
 
 /** What the task service needs. */
 export interface TaskServiceDeps {
@@ -64,62 +72,29 @@ export function createTaskService(deps: TaskServiceDeps) {
     return { t, a };
   }
 
-  async function present(user: AuthUser, t: TaskRow, a: MeetingAccess | null): Promise<Task> {
-    const unitIds = [
-      t.hostUnitId.toHexString(),
-      t.leadUnitId.toHexString(),
-      ...t.coordinatingUnitIds.map((u) => u.toHexString()),
-    ];
-    const names = await unitService.namesByIds(unitIds);
-    const ref = (id: Types.ObjectId) => ({
-      id: id.toHexString(),
-      name: names.get(id.toHexString()) ?? '',
-    });
-    const status = taskStatus(t, today());
-    return {
-      id: t._id.toHexString(),
-      meeting: {
-        id: t.meetingId.toHexString(),
-        title: t.meetingTitle,
-        hostUnit: ref(t.hostUnitId),
-      },
-      notice: { versionId: t.noticeVersionId.toHexString(), version: t.noticeVersion },
-      paragraph: { index: t.paragraphIndex, text: t.paragraphText },
-      title: t.title,
-      leadUnit: ref(t.leadUnitId),
-      coordinatingUnits: t.coordinatingUnitIds.map(ref),
-      deadline: t.deadline,
-      status,
-      completedOn: t.completedOn ?? null,
-      extensionRequest:
-        t.extensionDeadline && t.extensionRequestedAt
-          ? {
-              deadline: t.extensionDeadline,
-              reason: t.extensionReason ?? '',
-              requestedAt: t.extensionRequestedAt.toISOString(),
-            }
-          : null,
-      lastReport: t.lastReport ?? null,
-      attachments: t.attachments.map((f) => ({
-        id: f.fileId.toHexString(),
-        filename: f.filename,
-        size: f.size,
-        sha256: f.sha256,
-        uploadedAt: f.uploadedAt.toISOString(),
-        uploadedBy: f.uploadedBy.name,
-        url: `/api/tasks/${t._id.toHexString()}/attachments/${f.fileId.toHexString()}`,
-      })),
-      createdAt: t.createdAt.toISOString(),
-      history: t.history.map((h) => ({
-        at: h.at.toISOString(),
-        actor: { id: h.actor.id ?? null, name: h.actor.name },
-        action: h.action as TaskHistoryEntry['action'],
-        comment: h.comment ?? null,
-        details: h.detailsJson ? (JSON.parse(h.detailsJson) as Record<string, unknown>) : null,
-      })),
-      can: taskAbilities(user, factsOf(t), a, status),
-    };
+  /**
+   * The task, if the caller sees it and holds the role an action needs (the lead unit reports,
+   * asks for time and attaches; the issuing office reviews; the chair decides extensions).
+   * Reads nothing of the request body, so routes can run it first. @throws 403/404.
+   */
+  async function authorized(
+    user: AuthUser,
+    id: string,
+    action: TaskAction,
+  ): Promise<{ t: TaskRow; a: MeetingAccess | null }> {
+    const { t, a } = await loadVisible(user, id);
+    const allowed =
+      action === 'review'
+        ? isIssuingOffice(a)
+        : action === 'decideExtension'
+          ? a?.role === 'chair'
+          : isLeadUnitMember(user, factsOf(t));
+    if (!allowed) throw forbidden(REFUSALS[action]);
+    return { t, a };
   }
+
+  const present = (user: AuthUser, t: TaskRow, a: MeetingAccess | null): Promise<Task> =>
+    presentTask(user, t, a, today());
 
   /** One revision-checked write: a concurrent change answers 409 and changes nothing. */
   async function write(
@@ -169,6 +144,14 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   return {
+    /**
+     * Authorization of an action on a task, without its input: routes run it before the body
+     * is validated. @throws 403/404.
+     */
+    async authorize(user: AuthUser, id: string, action: TaskAction): Promise<void> {
+      await authorized(user, id, action);
+    },
+
     /** Tasks the caller may see, filtered. */
     async list(user: AuthUser, query: ListTasksQuery): Promise<TaskList> {
       const rows = await candidates(user, query);
@@ -194,10 +177,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     /** The lead unit reports progress, optionally proposing completion. @throws 403/404/409. */
     async report(user: AuthUser, id: string, input: TaskReportInput): Promise<Task> {
       const body = taskReportSchema.parse(input);
-      const { t, a } = await loadVisible(user, id);
-      if (!isLeadUnitMember(user, factsOf(t))) {
-        throw forbidden('Only members of the lead unit report on this task.');
-      }
+      const { t, a } = await authorized(user, id, 'report');
       if (t.phase !== 'open') {
         throw conflict(
           t.phase === 'done'
@@ -222,10 +202,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     /** The issuing office accepts or returns a proposed completion. @throws 403/404/409. */
     async review(user: AuthUser, id: string, input: TaskReviewInput): Promise<Task> {
       const body = taskReviewSchema.parse(input);
-      const { t, a } = await loadVisible(user, id);
-      if (!isIssuingOffice(a)) {
-        throw forbidden('Only the issuing office (chair, secretary, host administrators) decides.');
-      }
+      const { t, a } = await authorized(user, id, 'review');
       if (t.phase !== 'awaiting') throw conflict('No completion is awaiting a decision.');
       const now = deps.clock();
       const accept = body.decision === 'accept';
@@ -250,10 +227,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       input: TaskExtensionRequestInput,
     ): Promise<Task> {
       const body = taskExtensionRequestSchema.parse(input);
-      const { t, a } = await loadVisible(user, id);
-      if (!isLeadUnitMember(user, factsOf(t))) {
-        throw forbidden('Only members of the lead unit ask for more time.');
-      }
+      const { t, a } = await authorized(user, id, 'report');
       if (t.phase === 'done') throw conflict('This task is done.');
       if (t.extensionDeadline)
         throw conflict('An extension request is already awaiting the chair.');
@@ -288,8 +262,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       input: TaskExtensionDecisionInput,
     ): Promise<Task> {
       const body = taskExtensionDecisionSchema.parse(input);
-      const { t, a } = await loadVisible(user, id);
-      if (a?.role !== 'chair') throw forbidden('Only the chair of the meeting decides extensions.');
+      const { t, a } = await authorized(user, id, 'decideExtension');
       if (!t.extensionDeadline) throw conflict('No extension request is awaiting a decision.');
       const now = deps.clock();
       const action = body.grant ? 'extension_granted' : 'extension_refused';
@@ -322,10 +295,7 @@ export function createTaskService(deps: TaskServiceDeps) {
      * @throws 400/403/404/409/413/415.
      */
     async attach(user: AuthUser, id: string, req: Request, limitBytes: number): Promise<Task> {
-      const { t, a } = await loadVisible(user, id);
-      if (!isLeadUnitMember(user, factsOf(t))) {
-        throw forbidden('Only members of the lead unit attach files to its reports.');
-      }
+      const { t, a } = await authorized(user, id, 'report');
       if (t.phase === 'done') throw conflict('This task is done; nothing more to attach.');
       const { file } = await receiveUpload(req, limitBytes);
       const now = deps.clock();
