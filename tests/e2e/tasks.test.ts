@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Agenda } from '../../server/contracts/agenda';
 import type { TaskList } from '../../server/contracts/tasks';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
+import { seriousViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
 import { expectStatus, runMeeting } from '../support/minutes';
@@ -195,6 +196,8 @@ describe('tasks in the browser', () => {
       expect(history).toContain('Trả lại');
       expect(history).toContain('Bổ sung ý kiến thẩm định của Sở Tư pháp.');
       expect(history).toContain('Nghiệm thu hoàn thành');
+      await expect.poll(() => page.locator('.el-message').count(), { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => seriousViolations(page), { timeout: 10_000 }).toEqual([]);
     });
   }, 300_000);
 
@@ -209,6 +212,7 @@ describe('tasks in the browser', () => {
         .waitFor();
       const card = page.getByTestId('tasks-list').locator('li', { hasText: CONCLUSION_B });
       expect(await card.getByTestId('task-status').textContent()).toContain('Quá hạn');
+      await expect.poll(() => seriousViolations(page), { timeout: 10_000 }).toEqual([]);
     });
     const next = await buildMeeting(c, dir, { state: 'scheduled' });
     await as('thuky', async (page) => {
