@@ -119,6 +119,15 @@ const envSchema = z.object({
       ),
     ),
   SIGNING_DEMO_CERTIFICATES: z.enum(['true', 'false']).optional(),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtps://user:password@mail.example.gov.vn:465'),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>$|^[^<>@\s]+@[^<>@\s]+$/, {
+      message: 'expected an address like "Dien Hong <no-reply@example.gov.vn>"',
+    })
+    .default('Dien Hong <no-reply@dienhong.local>'),
+  TASK_REMINDER_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
 });
 
 const LIVEKIT_VARS = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
@@ -202,6 +211,12 @@ export interface Config {
     units: Record<string, { p12Path: string; passphrase?: string; passphraseFile?: string }>;
     allowDemoCertificates: boolean;
   };
+  /** Outgoing mail (task reminders). Unset: the embedded Mailpit is started. */
+  smtpUrl: string | undefined;
+  /** The sender of outgoing mail (MAIL_FROM). */
+  mailFrom: string;
+  /** How often the task reminder job runs (TASK_REMINDER_INTERVAL_SECONDS, default 3600). */
+  taskReminderIntervalMs: number;
 }
 
 /** Thrown by {@link parseConfig} with every problem of the environment, one per line. */
@@ -230,7 +245,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       const shown =
         value === undefined
           ? ''
-          : /SECRET|PASSWORD|SIGNING_CERTIFICATES/.test(name)
+          : /SECRET|PASSWORD|SIGNING_CERTIFICATES|SMTP_URL/.test(name)
             ? ' (value hidden)'
             : ` (got "${value}")`;
       return `${name}: ${issue.message}${shown}`;
@@ -281,6 +296,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           ? !isRealDeployment(e)
           : e.SIGNING_DEMO_CERTIFICATES === 'true',
     },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    taskReminderIntervalMs: e.TASK_REMINDER_INTERVAL_SECONDS * 1000,
   };
 }
 

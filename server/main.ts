@@ -35,6 +35,10 @@ import { startMinutes } from './minutes/minutes.module';
 import { startChat } from './chat/chat.module';
 import { registerStatsRoutes } from './stats/stats.routes';
 import { installProcessGuard } from './process-guard';
+import { createSmtpMailer } from './mail/smtp-client';
+import { startTasks } from './tasks/tasks.module';
+import type { TasksModule } from './tasks/tasks.module';
+import type { Clock } from './tasks/task-facts';
 
 /** Repository root (for .tools/bin and the built client). */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -47,6 +51,10 @@ export interface RunningServer {
   livekit: { url: string; apiKey: string; apiSecret: string };
   seeded: boolean;
   logger: Logger;
+  /** Outgoing mail: the SMTP URL, and the web inbox when it is the embedded Mailpit. */
+  mail: { smtpUrl: string; webUrl: string | undefined };
+  /** Tasks from notices (issue 15): tests run a reminder pass through it. */
+  tasks: TasksModule;
   /** Embedded dependencies started for this server, if any. */
   supervisor: Supervisor | undefined;
   /** Stops accepting connections, finishes in-flight requests, closes MongoDB and the embedded servers. */
@@ -66,12 +74,12 @@ function databaseUri(baseUri: string): string {
  */
 export async function startServer(
   config: Config,
-  opts: { logger?: Logger } = {},
+  opts: { logger?: Logger; clock?: Clock } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
   const dataDir = resolve(config.dataDir);
   const port = config.port === 0 ? await freeTcpPort() : config.port;
-  const needsEmbedded = !config.mongodbUri || !config.livekit;
+  const needsEmbedded = !config.mongodbUri || !config.livekit || !config.smtpUrl;
   const supervisor = needsEmbedded
     ? new Supervisor({ root: ROOT, dataDir, log: (line) => logger.info(line) })
     : undefined;
@@ -79,8 +87,10 @@ export async function startServer(
   let records: Records | undefined;
   let collab: CollabModule | undefined;
   let conference: ConferenceModule | undefined;
+  let tasks: TasksModule | undefined;
 
   const close = async (): Promise<void> => {
+    tasks?.close();
     await conference
       ?.close()
       .catch((err: unknown) => logger.warn({ err }, 'closing the conferences failed'));
@@ -111,7 +121,7 @@ export async function startServer(
       if (!supervisor) throw new Error('no supervisor for embedded dependencies');
       return supervisor;
     };
-    const [mongoUri, livekit] = await Promise.all([
+    const [mongoUri, livekit, mail] = await Promise.all([
       config.mongodbUri ??
         embedded()
           .startMongo()
@@ -120,6 +130,11 @@ export async function startServer(
         embedded()
           .startLivekit({ webhookUrl, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) })
           .then((l) => ({ url: l.url, apiKey: l.apiKey, apiSecret: l.apiSecret })),
+      config.smtpUrl
+        ? { smtpUrl: config.smtpUrl, webUrl: undefined }
+        : embedded()
+            .startMailpit()
+            .then((m) => ({ smtpUrl: m.smtpUrl, webUrl: m.webUrl })),
     ]);
     await connectMongo(mongoUri, logger);
     await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
@@ -164,8 +179,30 @@ export async function startServer(
       agendaBridge: collab.agendaBridge,
       floorHooks: conference.floorHooks,
     });
+    // Tasks (issue 15): conclusions of published notices, reports, reminders by mail.
+    const started = startTasks({
+      logger,
+      mailer: createSmtpMailer(mail.smtpUrl),
+      mailFrom: config.mailFrom,
+      uploadLimitBytes: config.uploadLimitBytes,
+      publicUrl: () => `http://127.0.0.1:${String(port)}`,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      reminderIntervalMs: opts.clock ? 0 : config.taskReminderIntervalMs,
+    });
+    tasks = started;
     // Minutes (issue 7): drafts from templates, approval, signed publishing, public search.
-    const minutes = startMinutes({ collab, records, logger, config });
+    // Publishing a notice creates its tasks (the hook below; a failure is logged, the notice
+    // stays published).
+    const minutes = startMinutes({
+      collab,
+      records,
+      logger,
+      config,
+      onPublished: (e) =>
+        started.createTasksFromPublishedNotice(e).catch((err: unknown) => {
+          logger.error({ err, meetingId: e.meetingId }, 'could not create the tasks of a notice');
+        }),
+    });
     // Chat (issue 14): per meeting, on the live stream; the secretary copies into the minutes.
     const chat = startChat({
       logger,
@@ -212,6 +249,7 @@ export async function startServer(
         ...minutes.modules,
         ...chat.modules,
         registerStatsRoutes,
+        ...started.modules,
       ],
       rawRoutes: conference.rawRoutes,
     });
@@ -225,7 +263,18 @@ export async function startServer(
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${port}`;
     logger.info({ url }, 'listening');
-    return { url, port, mongoUri, livekit, seeded, logger, supervisor, close };
+    return {
+      url,
+      port,
+      mongoUri,
+      livekit,
+      seeded,
+      logger,
+      supervisor,
+      mail,
+      tasks: started,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;
@@ -237,6 +286,7 @@ function banner(running: RunningServer): string {
   return [
     '',
     `  Diên Hồng is running at ${running.url}`,
+    ...(running.mail.webUrl ? [`  Outgoing mail (Mailpit inbox): ${running.mail.webUrl}`] : []),
     '',
     `  Demo accounts (password for all: ${DEMO_PASSWORD}):`,
     ...DEMO_ACCOUNTS.map((a) => `    ${a.username.padEnd(width)}  ${a.fullName}, ${a.purpose}`),

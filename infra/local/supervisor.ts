@@ -30,6 +30,14 @@ export interface RedisService {
   port: number;
 }
 
+/** A running embedded Mailpit: SMTP for the app, a web inbox and HTTP API for people and tests. */
+export interface MailService {
+  /** `smtp://127.0.0.1:<port>` (no TLS, no authentication: loopback only). */
+  smtpUrl: string;
+  /** The web inbox, also the base of the HTTP API (`api/v1/messages`). */
+  webUrl: string;
+}
+
 /** Options of a {@link Supervisor}. */
 export interface SupervisorOptions {
   /** Repository root: the binaries are read from `<root>/.tools/bin`. */
@@ -41,7 +49,7 @@ export interface SupervisorOptions {
   readyTimeoutMs?: number;
 }
 
-type ServiceName = 'ferretdb' | 'livekit' | 'redis';
+type ServiceName = 'ferretdb' | 'livekit' | 'redis' | 'mailpit';
 
 interface Managed {
   name: ServiceName;
@@ -184,6 +192,39 @@ export class Supervisor {
     return { url: `redis://127.0.0.1:${port}`, port };
   }
 
+  /** Starts Mailpit (SMTP server and web inbox) on free loopback ports, mail kept under `<dataDir>/mailpit`. */
+  async startMailpit(): Promise<MailService> {
+    const bin = this.binary('mailpit');
+    const smtpPort = await freeTcpPort();
+    const webPort = await freeTcpPort();
+    const dir = join(this.dataDir, 'mailpit');
+    mkdirSync(dir, { recursive: true });
+    const webUrl = `http://127.0.0.1:${webPort}/`;
+    await this.launch(
+      'mailpit',
+      bin,
+      [
+        '--smtp',
+        `127.0.0.1:${smtpPort}`,
+        '--listen',
+        `127.0.0.1:${webPort}`,
+        '--database',
+        join(dir, 'mailpit.db'),
+        '--disable-version-check',
+        '--quiet',
+      ],
+      async () => {
+        try {
+          const res = await fetch(`${webUrl}readyz`, { signal: AbortSignal.timeout(2000) });
+          return res.ok && (await tcpProbe(smtpPort));
+        } catch {
+          return false;
+        }
+      },
+    );
+    return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, webUrl };
+  }
+
   /** Process ids of the running services, by name. */
   pids(): Partial<Record<ServiceName, number>> {
     const out: Partial<Record<ServiceName, number>> = {};
@@ -208,7 +249,7 @@ export class Supervisor {
     await Promise.all(all.map((s) => stopChild(s)));
   }
 
-  private binary(tool: 'ferretdb' | 'livekit'): string {
+  private binary(tool: 'ferretdb' | 'livekit' | 'mailpit'): string {
     const bin = toolPaths(this.options.root)[tool];
     if (!existsSync(bin)) {
       throw new Error(

@@ -19,6 +19,7 @@ export const TOOLS_DIR = '.tools';
 export interface ToolPaths {
   ferretdb: string;
   livekit: string;
+  mailpit: string;
 }
 
 type Log = (line: string) => void;
@@ -26,7 +27,11 @@ type Log = (line: string) => void;
 /** Absolute paths of the embedded binaries (whether or not they are installed yet). */
 export function toolPaths(root: string): ToolPaths {
   const bin = join(root, TOOLS_DIR, 'bin');
-  return { ferretdb: join(bin, pins.ferretdb.binary), livekit: join(bin, pins.livekit.binary) };
+  return {
+    ferretdb: join(bin, pins.ferretdb.binary),
+    livekit: join(bin, pins.livekit.binary),
+    mailpit: join(bin, pins.mailpit.binary),
+  };
 }
 
 function stampOf(binary: string): string {
@@ -79,7 +84,7 @@ function requireGo(): void {
   const r = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(
-      'Go is needed once to build FerretDB and livekit-server into .tools/bin, and `go version` failed. Install Go 1.24 or newer (https://go.dev/dl/), or set MONGODB_URI and LIVEKIT_URL/LIVEKIT_API_KEY/LIVEKIT_API_SECRET to use servers you already run.',
+      'Go is needed once to build FerretDB, livekit-server and Mailpit into .tools/bin, and `go version` failed. Install Go 1.24 or newer (https://go.dev/dl/), or set MONGODB_URI and LIVEKIT_URL/LIVEKIT_API_KEY/LIVEKIT_API_SECRET to use servers you already run.',
     );
   }
 }
@@ -135,6 +140,18 @@ async function buildLivekit(root: string, target: string, log: Log): Promise<voi
   rmSync(gobin, { recursive: true, force: true });
 }
 
+/** Mailpit (the embedded SMTP server and inbox) installs cleanly with `go install`. */
+async function buildMailpit(root: string, target: string, log: Log): Promise<void> {
+  const { package: pkg, version, builtName } = pins.mailpit;
+  log(`[setup] building Mailpit ${version} into ${TOOLS_DIR}/bin (go install, first run only) ...`);
+  const gobin = join(root, TOOLS_DIR, 'gobin-mailpit');
+  rmSync(gobin, { recursive: true, force: true });
+  mkdirSync(gobin, { recursive: true });
+  await run('go', ['install', `${pkg}@${version}`], { cwd: root, env: { GOBIN: gobin } });
+  renameSync(join(gobin, builtName), target);
+  rmSync(gobin, { recursive: true, force: true });
+}
+
 async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(root, TOOLS_DIR, '.lock');
   mkdirSync(join(root, TOOLS_DIR), { recursive: true });
@@ -177,7 +194,7 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Builds FerretDB and livekit-server at the versions pinned in tools.json into .tools/bin,
+ * Builds FerretDB, livekit-server and Mailpit at the versions pinned in tools.json into .tools/bin,
  * once; rebuilds a tool when its pin changes. Safe to call from several processes at once.
  * Throws with the failing command and its output when Go is missing or a build fails.
  */
@@ -186,6 +203,7 @@ export async function ensureTools(root: string, log: Log = console.log): Promise
   const todo = [
     { binary: paths.ferretdb, version: pins.ferretdb.version, build: buildFerretdb },
     { binary: paths.livekit, version: pins.livekit.version, build: buildLivekit },
+    { binary: paths.mailpit, version: pins.mailpit.version, build: buildMailpit },
   ];
   if (todo.every((t) => isCurrent(t.binary, t.version))) return paths;
   requireGo();

@@ -136,6 +136,13 @@ export function createPublishing(core: MinutesRecords) {
         files: files.map((f) => ({ format: f.format, sha256: f.sha256, size: f.size })),
         signer: signer.commonName,
       });
+      await deps.onPublished?.({
+        actor: user,
+        meetingId,
+        kind,
+        versionId: v._id.toHexString(),
+        version,
+      });
       deps.logger.info(
         { meetingId, kind, version, ms: Math.round(rendered.timings.total) },
         'minutes published',

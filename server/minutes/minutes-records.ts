@@ -51,6 +51,14 @@ export interface MinutesServiceDeps {
    * state follows the minutes).
    */
   markMeetingPublished?(meetingId: string): Promise<void>;
+  /** Called after a version is published (the notice's task marks become tasks, issue 15). */
+  onPublished?: (e: {
+    actor: AuthUser;
+    meetingId: string;
+    kind: MinutesKind;
+    versionId: string;
+    version: number;
+  }) => Promise<unknown>;
 }
 
 /** Content types and extensions of the published formats. */

@@ -6,6 +6,7 @@ import type { Records } from '../records';
 import { minutesRoutes } from './minutes.routes';
 import { createMinutesService } from './minutes.service';
 import type { MinutesService } from './minutes.service';
+import type { MinutesServiceDeps } from './minutes-records';
 import { warmUpMinutesRendering } from './publish-render';
 import { createSignerResolver } from './signing/signing-credentials';
 
@@ -17,6 +18,8 @@ export interface MinutesOptions {
   config: Pick<Config, 'dataDir' | 'signing'>;
   /** Font directory for the PDF (default: Debian's fonts-liberation2). */
   fontDir?: string;
+  /** Called after a version is published (issue 15: the notice's tasks). */
+  onPublished?: MinutesServiceDeps['onPublished'];
 }
 
 /** The minutes, started: routes for createApp and the service (tests, other modules). */
@@ -49,6 +52,7 @@ export function startMinutes(opts: MinutesOptions): MinutesModule {
     markMeetingPublished: async (meetingId) => {
       await opts.records.meetingService.transition(null, meetingId, { to: 'minutes_published' });
     },
+    ...(opts.onPublished ? { onPublished: opts.onPublished } : {}),
   });
   opts.collab.useMinutesLock(async (meetingId, kind) => ({
     locked: await service.isLocked(meetingId, kind),

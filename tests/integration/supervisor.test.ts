@@ -9,13 +9,13 @@ async function startSupervisorChild() {
   const proc = spawnTs('tests/support/supervisor-child.ts', {}, [dataDir]);
   const match = await proc.waitForOutput(/PIDS (\{.*\})/);
   const pids = Object.values(JSON.parse(match[1] ?? '{}') as Record<string, number>);
-  expect(pids).toHaveLength(3);
+  expect(pids).toHaveLength(4);
   for (const pid of pids) expect(isRunning(pid)).toBe(true);
   return { proc, pids };
 }
 
 describe('the supervisor leaves no process behind', () => {
-  it('stops FerretDB, livekit-server and Redis when it gets SIGTERM', async () => {
+  it('stops FerretDB, livekit-server, Redis and Mailpit when it gets SIGTERM', async () => {
     const { proc, pids } = await startSupervisorChild();
     proc.child.kill('SIGTERM');
     const { code } = await proc.exited();
@@ -46,11 +46,14 @@ describe('the supervisor leaves no process behind', () => {
       LIVEKIT_URL: '',
       LIVEKIT_API_KEY: '',
       LIVEKIT_API_SECRET: '',
+      SMTP_URL: '',
     });
     try {
       await proc.waitForOutput(/Diên Hồng is running at (http:\/\/\S+)/, 120_000);
+      const inbox = await proc.waitForOutput(/Mailpit inbox\): (http:\/\/\S+)/, 10_000);
+      expect((await fetch(`${inbox[1] ?? ''}api/v1/info`)).status).toBe(200);
       const children = childPids(proc.child.pid ?? 0);
-      expect(children.length).toBeGreaterThanOrEqual(2);
+      expect(children.length).toBeGreaterThanOrEqual(3);
       proc.child.kill('SIGINT');
       const { code } = await proc.exited();
       expect(code).toBe(0);

@@ -30,6 +30,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
       LIVEKIT_URL: s.livekit.url,
       LIVEKIT_API_KEY: s.livekit.apiKey,
       LIVEKIT_API_SECRET: s.livekit.apiSecret,
+      SMTP_URL: s.mail.smtpUrl,
       LOG_LEVEL: 'warn',
       LOG_PRETTY: 'false',
       ...env,

@@ -10,6 +10,8 @@ export interface StackInfo {
   /** Base URI of the run's FerretDB; each test file uses a database of its own. */
   mongoUri: string;
   livekit: { url: string; apiKey: string; apiSecret: string };
+  /** The run's Mailpit: SMTP for the apps, HTTP API (`api/v1/...`) for the tests. */
+  mail: { smtpUrl: string; webUrl: string };
   /** A scratch directory for this run, removed afterwards. */
   tmpDir: string;
 }
@@ -21,7 +23,7 @@ declare module 'vitest' {
 }
 
 /**
- * Starts one FerretDB and one livekit-server for the whole run (test files isolate themselves
+ * Starts one FerretDB, one livekit-server and one Mailpit for the whole run (test files isolate themselves
  * by database name and room name) and stops them when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -31,14 +33,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   mkdirSync(tmpDir, { recursive: true });
   const supervisor = new Supervisor({ root, dataDir: join(tmpDir, 'stack'), log: () => undefined });
   try {
-    const [mongo, livekit] = await Promise.all([
+    const [mongo, livekit, mail] = await Promise.all([
       supervisor.startMongo(),
       supervisor.startLivekit(),
+      supervisor.startMailpit(),
     ]);
     project.provide('stack', {
       root,
       mongoUri: mongo.uri,
       livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+      mail,
       tmpDir,
     });
   } catch (err) {

@@ -42,10 +42,14 @@ let running: RunningServer | undefined;
 
 /**
  * Starts the app in-process on a free port against the run's FerretDB (a database of its own)
- * and livekit-server, seeded with the demo data unless `env.SEED` says otherwise. One at a time
+ * livekit-server and Mailpit, seeded with the demo data unless `env.SEED` says otherwise. One at a time
  * per test file (the app uses the process-wide Mongoose connection).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  /** A clock the app reads instead of the system time (tests move it). */
+  opts: { clock?: () => Date } = {},
+): Promise<TestApp> {
   if (running) {
     // The app uses the process-wide Mongoose connection: one app per test process. Start
     // further app processes as children (see processes.ts) or split the test file.
@@ -62,12 +66,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LIVEKIT_URL: s.livekit.url,
     LIVEKIT_API_KEY: s.livekit.apiKey,
     LIVEKIT_API_SECRET: s.livekit.apiSecret,
+    SMTP_URL: s.mail.smtpUrl,
     LOG_LEVEL: 'silent',
     LOG_PRETTY: 'false',
     CLIENT_DIST: join(s.root, 'dist', 'client'),
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, opts.clock ? { clock: opts.clock } : {});
   running = server;
   return {
     ...server,

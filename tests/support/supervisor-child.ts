@@ -11,5 +11,10 @@ const supervisor = new Supervisor({
   log: () => undefined,
 });
 stopOnSignals(supervisor);
-await Promise.all([supervisor.startMongo(), supervisor.startLivekit(), supervisor.startRedis()]);
+await Promise.all([
+  supervisor.startMongo(),
+  supervisor.startLivekit(),
+  supervisor.startRedis(),
+  supervisor.startMailpit(),
+]);
 console.log(`PIDS ${JSON.stringify(supervisor.pids())}`);
