@@ -108,7 +108,14 @@ async function presentFor(actor: AuthUser, meetings: ListedMeeting[]): Promise<M
       { _id: { $in: ids.map((id) => participantKey(id.toHexString(), actor.id)) } },
       { role: 1, meetingId: 1 },
     ).lean(),
-    SiteModel.find({ meetingId: { $in: ids }, operatorId: oid(actor.id) }, { meetingId: 1 }).lean(),
+    // Sites list their operators in operatorIds; operatorId is the one operator of older sites.
+    SiteModel.find(
+      {
+        meetingId: { $in: ids },
+        $or: [{ operatorIds: oid(actor.id) }, { operatorId: oid(actor.id) }],
+      },
+      { meetingId: 1 },
+    ).lean(),
   ]);
   const roleOf = new Map(participations.map((p) => [p.meetingId.toHexString(), p.role]));
   const operated = new Set(sites.map((s) => s.meetingId.toHexString()));
