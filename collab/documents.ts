@@ -9,7 +9,13 @@ import { TIPTAP_FRAGMENT } from './contracts/protocol';
 import { versionLabelSchema } from './contracts/versions';
 import type { DocVersion } from './contracts/versions';
 import type { CollabPersistence, StoredVersion } from './persistence';
-import { fragmentToJSON, fragmentToNode, nodeToText, writeJSONToFragment } from './prosemirror';
+import {
+  fragmentToJSON,
+  fragmentToNode,
+  nodeToJSON,
+  nodeToText,
+  writeJSONToFragment,
+} from './prosemirror';
 import type { Room } from './room';
 import type { RoomRegistry } from './room-registry';
 
@@ -110,7 +116,7 @@ function contentOf(doc: Y.Doc, kind: DocName['kind'], schema: Schema): DocumentC
   }
   const fragment = doc.getXmlFragment(TIPTAP_FRAGMENT);
   const node = fragmentToNode(fragment, schema);
-  return { prosemirror: node.toJSON() as JSONContent, text: nodeToText(node), agendaItems: [] };
+  return { prosemirror: nodeToJSON(node), text: nodeToText(node), agendaItems: [] };
 }
 
 function cloneValue(value: unknown): unknown {

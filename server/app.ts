@@ -11,6 +11,7 @@ import { apiNotFound, errorHandler } from './errors';
 import { registerHealthRoutes } from './health/health.routes';
 import type { HealthChecks } from './health/health.routes';
 import { ApiRouter } from './http/api-router';
+import { meetingRouteGuard } from './meetings/meeting-access.service';
 import { buildOpenApi } from './http/openapi';
 import { requestLogger } from './logger';
 import { registerUnitRoutes } from './units/units.routes';
@@ -134,7 +135,7 @@ export function createApp(deps: AppDeps): { app: Express; api: ApiRouter } {
   deps.rawRoutes?.(app);
   app.use('/api', express.json({ limit: config.bodyLimit, strict: true }));
 
-  const api = new ApiRouter(deps.auth);
+  const api = new ApiRouter(deps.auth, [meetingRouteGuard]);
   registerHealthRoutes(api, deps.health, deps.version);
   registerAuthRoutes(api, deps.auth);
   registerUnitRoutes(api);

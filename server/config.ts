@@ -65,6 +65,12 @@ const envSchema = z.object({
     .refine((v) => v === undefined || /^(true|false|loopback|\d+)$/.test(v), {
       message: 'expected true, false, loopback or a number of proxy hops',
     }),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce
+    .number({ error: 'expected a number of failed logins' })
+    .int('expected a whole number')
+    .min(10, 'expected at least 10')
+    .max(100_000, 'expected at most 100000')
+    .default(300),
   ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL: z.coerce
     .number()
@@ -161,6 +167,12 @@ export interface Config {
   bodyLimit: string;
   corsOrigins: string[];
   trustProxy: boolean | number | string;
+  /**
+   * Failed logins from one client address within 15 minutes, whatever the accounts, before
+   * that address is refused (LOGIN_MAX_FAILURES_PER_ADDRESS, default 300). Per account and
+   * address, failures slow down the next attempt instead (see auth.service.ts).
+   */
+  loginMaxFailuresPerAddress: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   seed: 'demo' | 'none';
@@ -245,6 +257,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           : /^\d+$/.test(trust)
             ? Number(trust)
             : trust,
+    loginMaxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     seed: e.SEED,

@@ -10,7 +10,7 @@ import { Supervisor } from '../infra/local/supervisor';
 import { livekitProbe } from '../media/livekit-health';
 import pkg from '../package.json' with { type: 'json' };
 import { createApp } from './app';
-import { AuthService } from './auth/auth.service';
+import { AuthService, DEFAULT_LOGIN_LIMITS } from './auth/auth.service';
 import { TokenService } from './auth/token.service';
 import { ConfigError, parseConfig, readProcessEnv } from './config';
 import type { Config } from './config';
@@ -23,7 +23,7 @@ import { seedDemoData } from './seed/seed.service';
 import { loadOrCreateSecret } from './secrets';
 import { startRecords } from './records';
 import type { Records } from './records';
-import { seedDemoMeetings } from './seed/demo-meetings.seed';
+import { demoMeetingsSeed } from './seed/demo-meetings.seed';
 import { createCollabServer } from '../collab/collab-server';
 import { createMongoPersistence } from '../collab/mongo-persistence';
 import { startCollab } from './collab/collab.module';
@@ -125,7 +125,12 @@ export async function startServer(
       config.jwtSecret ?? loadOrCreateSecret(join(dataDir, 'jwt-secret')),
       config.accessTokenTtlSeconds,
     );
-    const auth = new AuthService(tokens, config.refreshTokenTtlSeconds);
+    const auth = new AuthService(
+      tokens,
+      config.refreshTokenTtlSeconds,
+      { ...DEFAULT_LOGIN_LIMITS, perAddress: config.loginMaxFailuresPerAddress },
+      logger,
+    );
     // Co-editing (issue 4) in this process: documents under /collab/, stored in this MongoDB.
     collab = startCollab({
       auth,
@@ -160,7 +165,10 @@ export async function startServer(
     const minutes = startMinutes({ collab, records, logger, config });
     const seeded =
       config.seed === 'demo'
-        ? await seedDemoData(logger, config.seedDemoMeetings ? [seedDemoMeetings] : [])
+        ? await seedDemoData(
+            logger,
+            config.seedDemoMeetings ? [demoMeetingsSeed(minutes.service)] : [],
+          )
         : false;
 
     const health: HealthChecks = {

@@ -8,8 +8,12 @@ import {
 } from '../contracts/agenda';
 import { objectIdSchema } from '../contracts/common';
 import type { ApiRouter } from '../http/api-router';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { canChair, canManage } from '../meetings/meeting.policy';
 import { agendaService } from './agenda.service';
 
+const AGENDA_MESSAGE =
+  'Only the chair, the secretary or an administrator of the host unit may edit the agenda.';
 const idParams = z.object({ id: objectIdSchema });
 const itemParams = z.object({ id: objectIdSchema, itemId: objectIdSchema });
 
@@ -31,6 +35,7 @@ export function registerAgendaRoutes(api: ApiRouter): void {
     path: '/meetings/:id/agenda',
     summary: 'Add an agenda item',
     tags: ['agenda'],
+    authorize: meetingPolicy(canManage, AGENDA_MESSAGE),
     params: idParams,
     body: createAgendaItemSchema,
     response: agendaSchema,
@@ -44,6 +49,7 @@ export function registerAgendaRoutes(api: ApiRouter): void {
     path: '/meetings/:id/agenda/:itemId',
     summary: 'Change an agenda item',
     tags: ['agenda'],
+    authorize: meetingPolicy(canManage, AGENDA_MESSAGE),
     params: itemParams,
     body: updateAgendaItemSchema,
     response: agendaSchema,
@@ -56,6 +62,7 @@ export function registerAgendaRoutes(api: ApiRouter): void {
     path: '/meetings/:id/agenda/:itemId',
     summary: 'Take an item off the agenda',
     tags: ['agenda'],
+    authorize: meetingPolicy(canManage, AGENDA_MESSAGE),
     params: itemParams,
     response: agendaSchema,
     errors: [403, 404, 409],
@@ -67,6 +74,7 @@ export function registerAgendaRoutes(api: ApiRouter): void {
     path: '/meetings/:id/agenda/order',
     summary: 'Reorder the agenda (every item id, in the new order)',
     tags: ['agenda'],
+    authorize: meetingPolicy(canManage, AGENDA_MESSAGE),
     params: idParams,
     body: reorderAgendaSchema,
     response: agendaSchema,
@@ -79,6 +87,7 @@ export function registerAgendaRoutes(api: ApiRouter): void {
     path: '/meetings/:id/agenda/current',
     summary: 'Set the item under discussion (the chair, while the meeting is live)',
     tags: ['agenda'],
+    authorize: meetingPolicy(canChair, 'Only the chair sets the item under discussion.'),
     params: idParams,
     body: setCurrentItemSchema,
     response: agendaSchema,

@@ -10,7 +10,7 @@ import type {
   UpdateAgendaItemInput,
 } from '../contracts/agenda';
 import { MeetingDocumentModel } from '../documents/document.model';
-import { appError, notFound } from '../errors';
+import { appError, conflict, notFound } from '../errors';
 import { liveService } from '../live/live.service';
 import { requireAccess } from '../meetings/meeting-access.service';
 import { MeetingModel } from '../meetings/meeting.model';
@@ -92,11 +92,15 @@ async function edit(
   actor: AuthUser,
   meetingId: string,
   mutate: (items: AgendaDocItem[]) => AgendaDocItem[],
+  precheck?: () => Promise<void>,
 ): Promise<Agenda> {
+  // SECURITY: access first; `precheck` reads the meeting's state only after it, so that an
+  // outsider learns nothing of a confidential meeting from a 400 or a 409.
   const access = await requireAccess(actor, meetingId, canManage, EDIT_MESSAGE);
   if (!isEditable(access.state)) {
     throw wrongState(access.state, 'editing the agenda', 'draft, scheduled or live');
   }
+  if (precheck) await precheck();
   await exclusive(meetingId, async () => {
     const next = mutate(toDocItems(await recordItems(meetingId)));
     if (bridge) {
@@ -142,20 +146,24 @@ export const agendaService = {
 
   /** Adds an item (a new stable id) at the end or at `position`. @throws AppError 403/404/409. */
   async add(actor: AuthUser, meetingId: string, input: CreateAgendaItemInput): Promise<Agenda> {
-    await checkReferences(meetingId, input);
     const id = new Types.ObjectId().toHexString();
-    return edit(actor, meetingId, (items) => {
-      const item: AgendaDocItem = {
-        id,
-        title: input.title,
-        presenterId: input.presenterId,
-        durationMinutes: input.durationMinutes,
-        documentIds: input.documentIds,
-        notes: input.notes,
-      };
-      const at = Math.min(input.position ?? items.length, items.length);
-      return [...items.slice(0, at), item, ...items.slice(at)];
-    });
+    return edit(
+      actor,
+      meetingId,
+      (items) => {
+        const item: AgendaDocItem = {
+          id,
+          title: input.title,
+          presenterId: input.presenterId,
+          durationMinutes: input.durationMinutes,
+          documentIds: input.documentIds,
+          notes: input.notes,
+        };
+        const at = Math.min(input.position ?? items.length, items.length);
+        return [...items.slice(0, at), item, ...items.slice(at)];
+      },
+      () => checkReferences(meetingId, input),
+    );
   },
 
   /** @throws AppError 403/404 (meeting or item), 409 (meeting over). */
@@ -165,27 +173,37 @@ export const agendaService = {
     itemId: string,
     input: UpdateAgendaItemInput,
   ): Promise<Agenda> {
-    await checkReferences(meetingId, input);
-    return edit(actor, meetingId, (items) => {
-      const index = items.findIndex((i) => i.id === itemId);
-      const current = items[index];
-      if (!current) throw notFound(`Agenda item ${itemId}`);
-      const next = [...items];
-      next[index] = { ...current, ...input };
-      return next;
-    });
+    return edit(
+      actor,
+      meetingId,
+      (items) => {
+        const index = items.findIndex((i) => i.id === itemId);
+        const current = items[index];
+        if (!current) throw notFound(`Agenda item ${itemId}`);
+        const next = [...items];
+        next[index] = { ...current, ...input };
+        return next;
+      },
+      () => checkReferences(meetingId, input),
+    );
   },
 
   /** @throws AppError 403/404, 409 (meeting over, or the item under discussion). */
   async remove(actor: AuthUser, meetingId: string, itemId: string): Promise<Agenda> {
-    const meeting = await MeetingModel.findById(meetingId, { currentItemId: 1 }).lean();
-    if (meeting?.currentItemId?.toHexString() === itemId) {
-      throw appError('conflict', 409, 'This item is under discussion; move to another item first.');
-    }
-    return edit(actor, meetingId, (items) => {
-      if (!items.some((i) => i.id === itemId)) throw notFound(`Agenda item ${itemId}`);
-      return items.filter((i) => i.id !== itemId);
-    });
+    return edit(
+      actor,
+      meetingId,
+      (items) => {
+        if (!items.some((i) => i.id === itemId)) throw notFound(`Agenda item ${itemId}`);
+        return items.filter((i) => i.id !== itemId);
+      },
+      async () => {
+        const meeting = await MeetingModel.findById(meetingId, { currentItemId: 1 }).lean();
+        if (meeting?.currentItemId?.toHexString() === itemId) {
+          throw conflict('This item is under discussion; move to another item first.');
+        }
+      },
+    );
   },
 
   /** Puts the items in a new order; every item must be named once. @throws AppError 400/403/404/409. */

@@ -53,3 +53,16 @@ export function resolveStatus(
   }
   return { ...base, status: latest?.status ?? 'unmarked', reason: latest?.reason ?? null };
 }
+
+/**
+ * Whoever chairs or keeps the minutes is present unless marked otherwise: an unmarked chair or
+ * secretary of a meeting that has started counts as present in the room (the quorum, the
+ * electorate of a poll and the minutes all follow).
+ */
+export function presidingStatus(
+  status: AttendanceStatus,
+  presiding: boolean,
+  started: boolean,
+): AttendanceStatus {
+  return presiding && started && status === 'unmarked' ? 'present_in_room' : status;
+}

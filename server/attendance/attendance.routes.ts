@@ -3,6 +3,8 @@ import { absenceSchema, attendanceSchema, markAttendanceSchema } from '../contra
 import { objectIdSchema } from '../contracts/common';
 import type { ApiRouter } from '../http/api-router';
 import { attendanceService } from './attendance.service';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { canTakeRollCall, operatesSite } from '../meetings/meeting.policy';
 
 const idParams = z.object({ id: objectIdSchema });
 const userParams = z.object({ id: objectIdSchema, userId: objectIdSchema });
@@ -37,6 +39,10 @@ export function registerAttendanceRoutes(api: ApiRouter): void {
     path: '/meetings/:id/attendance/participants/:userId',
     summary: 'Mark a participant (chair, secretary; or oneself present or absent)',
     tags: ['attendance'],
+    authorize: meetingPolicy(
+      (a, p: { id: string; userId: string }) => canTakeRollCall(a) || p.userId === a.userId,
+      'Only the chair or the secretary takes the roll call for others.',
+    ),
     params: userParams,
     body: markAttendanceSchema,
     response: attendanceSchema,
@@ -50,6 +56,10 @@ export function registerAttendanceRoutes(api: ApiRouter): void {
     path: '/meetings/:id/attendance/sites/:siteId',
     summary: "Mark a site (chair, secretary, or the site's operator)",
     tags: ['attendance'],
+    authorize: meetingPolicy(
+      (a, p: { id: string; siteId: string }) => canTakeRollCall(a) || operatesSite(a, p.siteId),
+      "Only the chair, the secretary or the site's operator marks a site.",
+    ),
     params: siteParams,
     body: markAttendanceSchema,
     response: attendanceSchema,
@@ -63,6 +73,10 @@ export function registerAttendanceRoutes(api: ApiRouter): void {
     path: '/meetings/:id/participants/:userId/absence',
     summary: 'Record an excused absence, optionally with a substitute (người dự thay)',
     tags: ['attendance'],
+    authorize: meetingPolicy(
+      (a, p: { id: string; userId: string }) => canTakeRollCall(a) || p.userId === a.userId,
+      'Only the person themself, the chair or the secretary records an absence.',
+    ),
     params: userParams,
     body: absenceSchema,
     response: attendanceSchema,

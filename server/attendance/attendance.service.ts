@@ -19,7 +19,7 @@ import { quorumOf } from '../meetings/meeting.service';
 import { participantService, seatsOf } from '../meetings/participant.service';
 import type { VotingSeat } from '../meetings/participant.service';
 import { UserModel } from '../users/user.model';
-import { resolveStatus } from './attendance-status';
+import { presidingStatus, resolveStatus } from './attendance-status';
 import type { IntervalFact, MarkFact } from './attendance-status';
 import { AttendanceMarkModel, RemoteIntervalModel } from './attendance.model';
 import { quorumMet, quorumRequired } from './quorum';
@@ -58,7 +58,7 @@ function quorumFrom(
 export async function buildAttendance(meetingId: string, now = new Date()): Promise<Attendance> {
   const mid = oid(meetingId);
   const [meeting, participants, sites, marks, intervals] = await Promise.all([
-    MeetingModel.findById(mid, { quorum: 1 }).lean(),
+    MeetingModel.findById(mid, { quorum: 1, state: 1, chairId: 1, secretaryId: 1 }).lean(),
     participantService.participantsOf(meetingId),
     participantService.sitesOf(meetingId),
     AttendanceMarkModel.find({ meetingId: mid }).sort({ at: 1 }).lean(),
@@ -87,6 +87,10 @@ export async function buildAttendance(meetingId: string, now = new Date()): Prom
     { fullName: 1 },
   ).lean();
   const names = new Map(users.map((u) => [u._id.toHexString(), u.fullName]));
+  const started = ['live', 'ended', 'minutes_published'].includes(meeting.state);
+  const presiding = new Set(
+    [meeting.chairId, meeting.secretaryId].flatMap((p) => (p ? [p.toHexString()] : [])),
+  );
   const entry = (
     kind: SubjectKind,
     id: string,
@@ -101,7 +105,7 @@ export async function buildAttendance(meetingId: string, now = new Date()): Prom
     );
     return {
       subject: { kind, id, name },
-      status: r.status,
+      status: presidingStatus(r.status, kind === 'user' && presiding.has(id), started),
       reason: r.reason,
       markedBy: r.markedBy,
       markedAt: r.markedAt?.toISOString() ?? null,
@@ -353,6 +357,23 @@ export const attendanceService = {
     }
     const people = await participantService.participantsOf(meetingId);
     return people.some((p) => p.userId.toHexString() === parsed.id) ? parsed : null;
+  },
+
+  /** Every video connection period of a meeting's people and sites, oldest first. */
+  async connections(
+    meetingId: string,
+  ): Promise<
+    { subjectKind: SubjectKind; subjectId: string; joinedAt: Date; leftAt: Date | null }[]
+  > {
+    const rows = await RemoteIntervalModel.find({ meetingId: oid(meetingId) })
+      .sort({ joinedAt: 1 })
+      .lean();
+    return rows.map((r) => ({
+      subjectKind: r.subjectKind,
+      subjectId: r.subjectId.toHexString(),
+      joinedAt: r.joinedAt,
+      leftAt: r.leftAt ?? null,
+    }));
   },
 
   /** Ids of people present now (in the room or by video). */

@@ -113,6 +113,20 @@ export const auditService = {
     return toDto(link);
   },
 
+  /** When each entry of one action was appended and its `after` summary, oldest first. */
+  async entriesOf(meetingId: string, action: string): Promise<{ at: Date; after: unknown }[]> {
+    const rows = await AuditEntryModel.find(
+      { meetingId: new Types.ObjectId(meetingId), action },
+      { at: 1, after: 1, seq: 1 },
+    )
+      .sort({ seq: 1 })
+      .lean();
+    return rows.map((r) => ({
+      at: r.at,
+      after: r.after ? (JSON.parse(r.after) as unknown) : null,
+    }));
+  },
+
   /** A page of a meeting's entries, oldest first. */
   async list(meetingId: string, query: ListAuditQuery): Promise<Page<AuditEntry>> {
     const filter = { meetingId: new Types.ObjectId(meetingId) };

@@ -5,6 +5,8 @@ import {
   REFRESH_COOKIE,
   refreshSchema,
   sessionResponseSchema,
+  ticketRequestSchema,
+  ticketResponseSchema,
 } from '../contracts/auth';
 import type { SessionResponse } from '../contracts/auth';
 import { changeOwnPasswordSchema, userSchema } from '../contracts/users';
@@ -12,6 +14,7 @@ import { unauthenticated } from '../errors';
 import type { ApiRouter } from '../http/api-router';
 import { userService } from '../users/user.service';
 import type { AuthService } from './auth.service';
+import { ticketService } from './ticket.service';
 
 function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
@@ -33,7 +36,7 @@ function setRefreshCookie(res: Response, session: SessionResponse, secure: boole
   });
 }
 
-/** `/api/auth`: login, refresh, logout, me, change password. */
+/** `/api/auth`: login, refresh, logout, me, change password; `/api/tickets`. */
 export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
   const secureCookies = (req: Request): boolean => req.secure;
 
@@ -68,7 +71,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     handler: async ({ req, res, body }) => {
       const token = body.refreshToken ?? readCookie(req, REFRESH_COOKIE);
       if (!token) throw unauthenticated('No refresh token: log in again.');
-      const session = await auth.refresh(token);
+      const session = await auth.refresh(token, { ip: req.ip ?? 'unknown' });
       setRefreshCookie(res, session, secureCookies(req));
       return session;
     },
@@ -112,5 +115,22 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       await auth.changeOwnPassword(user, body.currentPassword, body.newPassword);
       return { ok: true as const };
     },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/tickets',
+    summary:
+      'A single-use ticket (valid 60 s) that opens one path for one purpose: a live stream or a download, where the browser cannot send the Authorization header',
+    tags: ['auth'],
+    body: ticketRequestSchema,
+    response: ticketResponseSchema,
+    status: 201,
+    handler: ({ user, body }) =>
+      ticketService.issue(
+        { userId: user.id, sessionId: user.sessionId },
+        body.purpose,
+        body.resource,
+      ),
   });
 }

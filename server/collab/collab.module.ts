@@ -31,7 +31,7 @@ import type { Draft } from '../contracts/collab';
 import { docVersionSchema } from '../contracts/collab';
 import { badRequest, conflict, forbidden, notFound, unauthenticated } from '../errors';
 import type { ApiRouter } from '../http/api-router';
-import { accessOf, requireAccess } from '../meetings/meeting-access.service';
+import { accessOf, meetingPolicy, requireAccess } from '../meetings/meeting-access.service';
 import { meetingService } from '../meetings/meeting.service';
 import { canManage, canReadDocuments, hidesExistence } from '../meetings/meeting.policy';
 import type { MeetingAccess } from '../meetings/meeting.policy';
@@ -300,6 +300,10 @@ export function startCollab(opts: CollabModuleOptions): CollabModule {
       path: '/meetings/:id/drafts',
       summary: 'Start a draft resolution',
       tags: ['collab'],
+      authorize: meetingPolicy(
+        mayWriteDrafts,
+        'Only the chair, the secretary, presenters and delegates start drafts.',
+      ),
       params: idParams,
       body: draftInputSchema,
       response: draftSchema,
@@ -337,6 +341,7 @@ export function startCollab(opts: CollabModuleOptions): CollabModule {
       path: '/meetings/:id/drafts/:draftId',
       summary: 'Rename a draft resolution',
       tags: ['collab'],
+      authorize: meetingPolicy(mayWriteDrafts, 'You may not rename drafts.'),
       params: draftParams,
       body: draftInputSchema,
       response: draftSchema,

@@ -288,9 +288,9 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
   api.route({
     method: 'get',
     path: `${base}/recordings/:recordingId/content`,
-    summary: 'Download a recording (participants; token may be given as ?token=)',
+    summary: 'Download a recording (participants; or a ticket in ?ticket=)',
     tags: TAGS,
-    tokenInQuery: true,
+    ticket: 'download',
     params: recordingParams,
     responseContentType: 'audio/wav',
     errors: [403, 404],

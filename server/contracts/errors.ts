@@ -27,6 +27,8 @@ export const errorCodes = [
   'meeting_over',
   'not_site_operator',
   'floor_required',
+  'number_symbol_required',
+  'minutes_not_published',
   'internal',
 ] as const;
 

@@ -83,7 +83,7 @@ export const minutesContentSchema = minutesNodeSchema.refine((n) => n.type === '
 
 /**
  * A signature block under the content (ND30): the authority line(s) above the title
- * ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), the signer's title ("THƯ KÝ", "CHỦ TỌA",
+ * ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), the signer's title ("THƯ KÝ", "CHỦ TRÌ",
  * "PHÓ CHỦ TỊCH") and full name.
  */
 export const signatureBlockSchema = z.object({
@@ -234,6 +234,8 @@ export function isMinutesLocked(status: MinutesStatus): boolean {
 /** What the caller may do with one record now (for the browser's buttons). */
 export const minutesAbilitiesSchema = z.object({
   edit: z.boolean(),
+  /** Give the number and symbol (and the date of issue): while drafting, and once approved. */
+  number: z.boolean(),
   submit: z.boolean(),
   review: z.boolean(),
   publish: z.boolean(),
@@ -278,6 +280,12 @@ export const minutesParamsSchema = z.object({ id: objectIdSchema, kind: minutesK
 /** Body of `POST /api/meetings/:id/minutes/:kind/template`: replace a non-empty text only when confirmed. */
 export const recreateTemplateSchema = z.object({ confirm: z.boolean().default(false) });
 
+/**
+ * Body of `POST .../rebuild`: by default every fact section is rebuilt; with `keepEdited`,
+ * sections someone edited stay (e.g. after the secretary changed, to sign with the new name).
+ */
+export const rebuildMinutesSchema = z.object({ keepEdited: z.boolean().default(false) });
+
 /** Body of `POST .../return`: why the chair sends the text back. */
 export const returnMinutesSchema = z.object({ comment: textSchema(1, 2000) });
 
@@ -287,6 +295,12 @@ export const correctMinutesSchema = z.object({ reason: textSchema(1, 2000) });
 /** Body of `PUT .../meta`: the frame around the text (kind and createdAt are kept). */
 export const updateMinutesMetaSchema = minutesDocumentMetaSchema
   .omit({ kind: true, createdAt: true })
+  // Without their defaults: a field left out keeps its value (a default would overwrite it).
+  .extend({
+    parentBody: textSchema(0, 200),
+    recipients: z.array(textSchema(1, 200)).max(40),
+    archive: textSchema(0, 120),
+  })
   .partial();
 /** Body of `PUT .../meta`. */
 export type UpdateMinutesMetaInput = z.infer<typeof updateMinutesMetaSchema>;

@@ -9,6 +9,14 @@ import {
 } from '../contracts/documents';
 import type { ApiRouter } from '../http/api-router';
 import { documentService } from './document.service';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { canAddDocuments, canManage, canReadDocuments } from '../meetings/meeting.policy';
+
+const ADD_MESSAGE =
+  'Only the chair, the secretary, presenters and the host administrators add documents.';
+const MANAGE_MESSAGE =
+  'Only the chair, the secretary and the host administrators change documents.';
+const READ_MESSAGE = 'Only those taking part read the meeting documents.';
 
 const idParams = z.object({ id: objectIdSchema });
 const docParams = z.object({ id: objectIdSchema, documentId: objectIdSchema });
@@ -38,6 +46,7 @@ export function registerDocumentRoutes(api: ApiRouter, opts: DocumentRoutesOptio
     summary:
       'Upload a document (multipart/form-data: fields title, agendaItemId, then the part "file"; PDF, DOCX, XLSX, PPTX, ODT, PNG, JPEG by content)',
     tags: ['documents'],
+    authorize: meetingPolicy(canAddDocuments, ADD_MESSAGE),
     params: idParams,
     requestContentType: 'multipart/form-data',
     response: meetingDocumentSchema,
@@ -63,6 +72,7 @@ export function registerDocumentRoutes(api: ApiRouter, opts: DocumentRoutesOptio
     path: '/meetings/:id/documents/:documentId',
     summary: "Change a document's title or agenda item",
     tags: ['documents'],
+    authorize: meetingPolicy(canManage, MANAGE_MESSAGE),
     params: docParams,
     body: updateDocumentSchema,
     response: meetingDocumentSchema,
@@ -89,6 +99,7 @@ export function registerDocumentRoutes(api: ApiRouter, opts: DocumentRoutesOptio
     path: '/meetings/:id/documents/:documentId/versions',
     summary: 'Upload a new version of a document (multipart/form-data, part "file")',
     tags: ['documents'],
+    authorize: meetingPolicy(canAddDocuments, ADD_MESSAGE),
     params: docParams,
     requestContentType: 'multipart/form-data',
     response: meetingDocumentSchema,
@@ -101,9 +112,9 @@ export function registerDocumentRoutes(api: ApiRouter, opts: DocumentRoutesOptio
   api.route({
     method: 'get',
     path: '/meetings/:id/documents/:documentId/content',
-    summary: 'Download a version (participants only; token may be given as ?token=)',
+    summary: 'Download a version (participants only; or a ticket in ?ticket=)',
     tags: ['documents'],
-    tokenInQuery: true,
+    ticket: 'download',
     params: docParams,
     query: downloadQuerySchema,
     responseContentType: 'application/octet-stream',
@@ -130,6 +141,7 @@ export function registerDocumentRoutes(api: ApiRouter, opts: DocumentRoutesOptio
     path: '/meetings/:id/documents/:documentId/notes/mine',
     summary: "Write the caller's private note on a document (readable only by its author)",
     tags: ['documents'],
+    authorize: meetingPolicy(canReadDocuments, READ_MESSAGE),
     params: docParams,
     body: putDocumentNoteSchema,
     response: documentNoteSchema,

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { AuthUser, Authenticator } from '../auth/auth-user';
+import type { TicketPurpose } from '../contracts/auth';
 import { fieldIssues, methodNotAllowed, unauthenticated, validationError } from '../errors';
 import type { FieldIssue } from '../contracts/errors';
 
@@ -27,11 +28,20 @@ export interface RouteSpec<P, Q, B, R, A extends AuthMode> {
   tags: string[];
   /** Default `required`. */
   auth?: A;
-  /** Also accept the access token in the `token` query parameter (EventSource, downloads). */
-  tokenInQuery?: boolean;
+  /**
+   * Also accept a ticket for this purpose in the `ticket` query parameter (EventSource,
+   * download links), never the access token itself (see auth/ticket.service.ts).
+   */
+  ticket?: TicketPurpose;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /**
+   * Authorization that needs only the caller and the path, run before the body is validated,
+   * so that a caller without the right gets 403/404, never a 400 about a body they may not
+   * send. The handler's own checks still apply. Throws an AppError to refuse.
+   */
+  authorize?: (ctx: { user: RouteContext<P, Q, B, A>['user']; params: P }) => Promise<void> | void;
   /** Describes the JSON answer; `undefined` for handlers that write the response themselves. */
   response?: z.ZodType<R>;
   /** Success status (default 200). */
@@ -45,6 +55,16 @@ export interface RouteSpec<P, Q, B, R, A extends AuthMode> {
   handler: (ctx: RouteContext<P, Q, B, A>) => Promise<R | undefined> | R | undefined;
 }
 
+/**
+ * An authorization run for every route whose path `matches`, after authentication and the
+ * validation of path parameters and query, before the body is validated or any handler reads
+ * state (e.g. "the caller may see meeting :id"). Throws an AppError to refuse.
+ */
+export interface RouteGuard {
+  matches(path: string, auth: AuthMode): boolean;
+  authorize(user: AuthUser | null, params: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
 /** What the OpenAPI builder needs of a route. */
 export interface RouteDoc {
   method: Method;
@@ -52,7 +72,7 @@ export interface RouteDoc {
   summary: string;
   tags: string[];
   auth: AuthMode;
-  tokenInQuery: boolean;
+  ticket: TicketPurpose | null;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -64,15 +84,19 @@ export interface RouteDoc {
 }
 
 /**
- * An Express router whose routes run authenticate → validate (Zod) → handler, and whose Zod
- * schemas also describe the route in `GET /api/openapi.json`. Authorization belongs in the
- * handler (through the module's policy), because it needs the validated ids.
+ * An Express router whose routes run authenticate → validate params and query → guards
+ * (e.g. meeting access) → validate the body → handler, and whose Zod schemas also describe
+ * the route in `GET /api/openapi.json`. Finer authorization belongs in the handler (through
+ * the module's policy).
  */
 export class ApiRouter {
   readonly router: Router = express.Router();
   readonly docs: RouteDoc[] = [];
 
-  constructor(private readonly auth: Authenticator) {}
+  constructor(
+    private readonly auth: Authenticator,
+    private readonly guards: readonly RouteGuard[] = [],
+  ) {}
 
   route<
     P = Record<string, never>,
@@ -82,14 +106,14 @@ export class ApiRouter {
     A extends AuthMode = 'required',
   >(spec: RouteSpec<P, Q, B, R, A>): this {
     const mode: AuthMode = spec.auth ?? 'required';
-    const tokenInQuery = spec.tokenInQuery ?? false;
+    const ticket = spec.ticket;
     this.docs.push({
       method: spec.method,
       path: spec.path,
       summary: spec.summary,
       tags: spec.tags,
       auth: mode,
-      tokenInQuery,
+      ticket: ticket ?? null,
       ...(spec.params ? { params: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),
       ...(spec.body ? { body: spec.body } : {}),
@@ -99,8 +123,10 @@ export class ApiRouter {
       ...(spec.responseContentType ? { responseContentType: spec.responseContentType } : {}),
       errors: spec.errors ?? [],
     });
+    const guards = this.guards.filter((g) => g.matches(spec.path, mode));
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
-      const user = mode === 'none' ? null : await this.auth.fromRequest(req, { tokenInQuery });
+      const user =
+        mode === 'none' ? null : await this.auth.fromRequest(req, ticket ? { ticket } : {});
       if (mode === 'required' && !user) throw unauthenticated();
       const issues: FieldIssue[] = [];
       const parse = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T => {
@@ -112,6 +138,13 @@ export class ApiRouter {
       };
       const params = parse(spec.params, req.params, 'params');
       const query = parse(spec.query, req.query, 'query');
+      if (issues.length) throw validationError(issues);
+      // SECURITY: access before the body is even looked at, so that a 400 never tells an
+      // outsider more than a 403/404 would.
+      for (const guard of guards) await guard.authorize(user, params ?? {});
+      if (spec.authorize) {
+        await spec.authorize({ user: user as RouteContext<P, Q, B, A>['user'], params });
+      }
       const body = parse(spec.body, req.body ?? {}, 'body');
       if (issues.length) throw validationError(issues);
       const result = await spec.handler({

@@ -138,14 +138,14 @@ export function buildOpenApi(docs: readonly RouteDoc[], info: { version: string 
       parameters: [
         ...parametersOf(doc.params, 'path'),
         ...parametersOf(doc.query, 'query'),
-        ...(doc.tokenInQuery
+        ...(doc.ticket
           ? [
               {
-                name: 'token',
+                name: 'ticket',
                 in: 'query',
                 required: false,
                 schema: { type: 'string' },
-                description: 'Access token, for clients that cannot set headers',
+                description: `Single-use ticket (purpose "${doc.ticket}") from POST /api/tickets, for clients that cannot set headers`,
               },
             ]
           : []),

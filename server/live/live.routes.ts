@@ -83,9 +83,9 @@ export function registerLiveRoutes(api: ApiRouter, opts: LiveRoutesOptions): voi
     method: 'get',
     path: '/meetings/:id/live',
     summary:
-      'Live events (text/event-stream). Each event id is its sequence number; reconnect with Last-Event-ID (or ?lastEventId=) to receive what was missed. Token may be given as ?token=.',
+      'Live events (text/event-stream). Each event id is its sequence number; reconnect with Last-Event-ID (or ?lastEventId=) to receive what was missed. Browsers authenticate with a ticket (?ticket=, purpose live).',
     tags: ['live'],
-    tokenInQuery: true,
+    ticket: 'live',
     params: idParams,
     query: liveQuerySchema,
     responseContentType: 'text/event-stream',

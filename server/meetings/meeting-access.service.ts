@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { hasRole } from '../auth/auth-user';
 import { forbidden, notFound } from '../errors';
+import type { RouteGuard } from '../http/api-router';
 import { UnitModel } from '../units/unit.model';
 import { MeetingModel } from './meeting.model';
 import { canView, hidesExistence } from './meeting.policy';
@@ -26,6 +27,9 @@ async function unitChainOf(unitId: string): Promise<string[]> {
 export async function userUnitChain(user: AuthUser): Promise<string[]> {
   return unitChainOf(user.unitId);
 }
+
+/** Access read by the route guard, handed to the handler's first check of the same request. */
+const primedAccess = new WeakMap<AuthUser, MeetingAccess>();
 
 /**
  * What `user` is to a meeting: meeting role, voting, operated sites, host administration,
@@ -82,9 +86,43 @@ export async function requireAccess(
   allow: (a: MeetingAccess) => boolean = canView,
   message = 'You do not take part in this meeting.',
 ): Promise<MeetingAccess> {
-  const access = await accessOf(user, meetingId);
+  const primed = primedAccess.get(user);
+  primedAccess.delete(user);
+  // Read a moment ago by the route's guard in this very request (the handler's first check):
+  // used once; every later check reads afresh.
+  const access = primed?.meetingId === meetingId ? primed : await accessOf(user, meetingId);
   if (!access || hidesExistence(access)) throw notFound(`Meeting ${meetingId}`);
   if (!canView(access)) throw forbidden('You do not take part in this meeting.');
   if (!allow(access)) throw forbidden(message);
   return access;
+}
+
+/**
+ * SECURITY: every authenticated route under `/meetings/:id` first checks that the caller may
+ * see the meeting (404 for a confidential one, 403 otherwise), before its body is validated
+ * or any of its state is read. The handler then applies the route's own policy.
+ */
+export const meetingRouteGuard: RouteGuard = {
+  matches: (path, auth) => auth === 'required' && /^\/meetings\/:id(\/|$)/.test(path),
+  async authorize(user, params) {
+    const meetingId = params.id;
+    if (!user || typeof meetingId !== 'string') return;
+    const access = await requireAccess(user, meetingId);
+    primedAccess.set(user, access);
+  },
+};
+
+/**
+ * A route's `authorize` (see ApiRouter) for `/meetings/:id/...`: the caller must pass `allow`
+ * (403 with `message`; 404 for a confidential meeting they may not see), before the body is
+ * validated. The access read is handed on to the handler's own check.
+ */
+export function meetingPolicy<P extends { id: string }>(
+  allow: (a: MeetingAccess, params: P) => boolean,
+  message: string,
+): (ctx: { user: AuthUser; params: P }) => Promise<void> {
+  return async ({ user, params }) => {
+    const check = (a: MeetingAccess) => allow(a, params);
+    primedAccess.set(user, await requireAccess(user, params.id, check, message));
+  };
 }

@@ -1,3 +1,5 @@
+import type { AuthUser } from '../auth/auth-user';
+import { hasRole } from '../auth/auth-user';
 import type { MeetingRole, MeetingState, MeetingVisibility } from '../contracts/meetings';
 
 /**
@@ -78,4 +80,23 @@ export function canReadAudit(a: MeetingAccess): boolean {
 /** Whether the caller speaks for a site. */
 export function operatesSite(a: MeetingAccess, siteId: string): boolean {
   return a.operatedSiteIds.includes(siteId);
+}
+
+/**
+ * Who may name `hostUnitPath` (the unit's ancestors then the unit) as a meeting's host, at
+ * creation and at every later change alike: system administrators anywhere; anyone for their
+ * own unit or a unit above it (`actorChain`: the caller's unit and those above); unit
+ * administrators also for units below their own. The host's administrators get host rights
+ * and the published minutes carry the host's signature, hence one rule for both paths.
+ */
+export function canHostIn(
+  actor: AuthUser,
+  actorChain: readonly string[],
+  hostUnitPath: readonly string[],
+): boolean {
+  const hostId = hostUnitPath[hostUnitPath.length - 1];
+  if (hostId === undefined) return false;
+  if (hasRole(actor, 'system_admin')) return true;
+  if (actorChain.includes(hostId)) return true;
+  return hasRole(actor, 'unit_admin') && hostUnitPath.includes(actor.unitId);
 }

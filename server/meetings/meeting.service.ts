@@ -25,7 +25,7 @@ import { serializedUpdate } from '../write-serialization';
 import { requireAccess, userUnitChain } from './meeting-access.service';
 import { MeetingModel } from './meeting.model';
 import type { MeetingLean, MeetingRecord } from './meeting.model';
-import { canManage } from './meeting.policy';
+import { canHostIn, canManage } from './meeting.policy';
 import { invalidTransition, isEditable, transitionProblem, wrongState } from './meeting-state';
 import { ParticipantModel, participantKey } from './participant.model';
 import { participantService } from './participant.service';
@@ -155,6 +155,33 @@ async function activeUser(id: string, field: string): Promise<void> {
   }
 }
 
+/** The fields of a meeting that name a unit or a person, as create and update receive them. */
+interface MeetingPeopleAndHost {
+  hostUnitId?: string | undefined;
+  chairId?: string | undefined;
+  secretaryId?: string | null | undefined;
+}
+
+/**
+ * The one check of the fields that carry authority, run alike when a meeting is created and
+ * when it is changed: the host unit (see `canHostIn`), an active chair and secretary.
+ * Visibility, place and times carry no authority beyond managing the meeting.
+ * @throws AppError 404 for an unknown unit, 403 for a host the actor may not name, 400 for an
+ * unknown or inactive chair or secretary.
+ */
+async function authorizeMeetingFields(actor: AuthUser, input: MeetingPeopleAndHost) {
+  const host = input.hostUnitId ? await unitService.load(input.hostUnitId) : null;
+  if (host) {
+    const hostPath = [...host.ancestorIds, host._id].map((u) => u.toHexString());
+    if (!canHostIn(actor, await userUnitChain(actor), hostPath)) {
+      throw forbidden('You may organise meetings only for your own unit or a unit above it.');
+    }
+  }
+  if (input.chairId) await activeUser(input.chairId, 'chairId');
+  if (input.secretaryId) await activeUser(input.secretaryId, 'secretaryId');
+  return { host, secretaryId: input.secretaryId ?? null };
+}
+
 function changedFields(before: MeetingLean, patch: Record<string, unknown>) {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
@@ -191,19 +218,12 @@ export const meetingService = {
    * (nor administered by them), 404 for an unknown unit, 400 for an unknown chair or secretary.
    */
   async create(actor: AuthUser, input: CreateMeetingInput): Promise<Meeting> {
-    const host = await unitService.load(input.hostUnitId);
+    const { host, secretaryId } = await authorizeMeetingFields(actor, {
+      ...input,
+      secretaryId: input.secretaryId === undefined ? actor.id : input.secretaryId,
+    });
+    if (!host) throw new Error('create: a meeting always names its host unit');
     const hostPath = [...host.ancestorIds, host._id];
-    const chain = await userUnitChain(actor);
-    const allowed =
-      hasRole(actor, 'system_admin') ||
-      chain.includes(host._id.toHexString()) ||
-      (hasRole(actor, 'unit_admin') && hostPath.some((u) => u.toHexString() === actor.unitId));
-    if (!allowed) {
-      throw forbidden('You may organise meetings only for your own unit or a unit above it.');
-    }
-    const secretaryId = input.secretaryId === undefined ? actor.id : input.secretaryId;
-    await activeUser(input.chairId, 'chairId');
-    if (secretaryId) await activeUser(secretaryId, 'secretaryId');
     const created = await MeetingModel.create({
       title: input.title,
       kind: input.kind,
@@ -294,24 +314,29 @@ export const meetingService = {
 
   /**
    * Changes a meeting's details while it is draft, scheduled or live.
-   * @throws AppError 403/404 (access), 409 when the meeting is over, 400 for an unknown
-   * chair/secretary/unit.
+   * Fields that carry authority pass the same check as at creation (authorizeMeetingFields).
+   * @throws AppError 403/404 (access, or a host unit the actor may not name), 409 when the
+   * meeting is over, 400 for an unknown chair/secretary, 404 for an unknown unit.
    */
   async update(actor: AuthUser, id: string, input: UpdateMeetingInput): Promise<Meeting> {
-    await requireAccess(
+    const access = await requireAccess(
       actor,
       id,
       canManage,
       'Only the chair, the secretary or an administrator of the host unit may change the meeting.',
     );
-    if (input.chairId) await activeUser(input.chairId, 'chairId');
-    if (input.secretaryId) await activeUser(input.secretaryId, 'secretaryId');
-    const host = input.hostUnitId ? await unitService.load(input.hostUnitId) : null;
+    const { host } = await authorizeMeetingFields(actor, input);
     const result = await serializedUpdate<MeetingLean>(
       MeetingModel,
       oid(id),
       (m) => {
-        if (!isEditable(m.state))
+        // After the meeting, until its minutes are published, the chair (or the host's
+        // administrator) may still hand the minutes to another secretary.
+        const handover =
+          m.state === 'ended' &&
+          Object.keys(input).every((k) => k === 'secretaryId') &&
+          (access.role === 'chair' || access.hostAdmin || access.systemAdmin);
+        if (!isEditable(m.state) && !handover)
           throw wrongState(m.state, 'changing its details', 'draft, scheduled or live');
         const startsAt = input.startsAt ? new Date(input.startsAt) : m.startsAt;
         const endsAt = input.endsAt ? new Date(input.endsAt) : m.endsAt;
@@ -395,6 +420,14 @@ export const meetingService = {
         canManage,
         'Only the chair, the secretary or an administrator of the host unit may move the meeting along.',
       );
+      // The meeting's state follows its minutes: only publishing them (the system) moves it.
+      if (input.to === 'minutes_published') {
+        throw appError(
+          'minutes_not_published',
+          409,
+          'A meeting becomes "minutes published" when its minutes are published: approve and publish them on the minutes screen.',
+        );
+      }
     }
     const result = await serializedUpdate<MeetingLean>(
       MeetingModel,

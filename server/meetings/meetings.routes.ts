@@ -11,7 +11,7 @@ import {
 } from '../contracts/meetings';
 import type { MeetingAccessInfo } from '../contracts/meetings';
 import type { ApiRouter } from '../http/api-router';
-import { requireAccess } from './meeting-access.service';
+import { meetingPolicy, requireAccess } from './meeting-access.service';
 import { canChair, canManage, canView } from './meeting.policy';
 import { meetingService } from './meeting.service';
 
@@ -57,6 +57,10 @@ export function registerMeetingRoutes(api: ApiRouter): void {
     path: '/meetings/:id',
     summary: 'Change a meeting (chair, secretary, host administrator)',
     tags: ['meetings'],
+    authorize: meetingPolicy(
+      canManage,
+      'Only the chair, the secretary or an administrator of the host unit may change the meeting.',
+    ),
     params: idParams,
     body: updateMeetingSchema,
     response: meetingSchema,
@@ -69,6 +73,10 @@ export function registerMeetingRoutes(api: ApiRouter): void {
     path: '/meetings/:id/transitions',
     summary: 'Move the lifecycle: scheduled, live, ended, minutes_published, cancelled',
     tags: ['meetings'],
+    authorize: meetingPolicy(
+      canManage,
+      'Only the chair, the secretary or an administrator of the host unit may move the meeting along.',
+    ),
     params: idParams,
     body: transitionSchema,
     response: meetingSchema,

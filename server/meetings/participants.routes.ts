@@ -9,8 +9,12 @@ import {
   updateSiteSchema,
 } from '../contracts/meetings';
 import type { ApiRouter } from '../http/api-router';
+import { meetingPolicy } from './meeting-access.service';
+import { canManage } from './meeting.policy';
 import { participantService } from './participant.service';
 
+const PARTICIPANTS_MESSAGE =
+  'Only the chair, the secretary or an administrator of the host unit may change who takes part.';
 const idParams = z.object({ id: objectIdSchema });
 const userParams = z.object({ id: objectIdSchema, userId: objectIdSchema });
 const siteParams = z.object({ id: objectIdSchema, siteId: objectIdSchema });
@@ -44,6 +48,7 @@ export function registerParticipantRoutes(api: ApiRouter): void {
     path: '/meetings/:id/invitations',
     summary: 'Invite people, a unit, or every unit of a level under a unit',
     tags: ['participants'],
+    authorize: meetingPolicy(canManage, PARTICIPANTS_MESSAGE),
     params: idParams,
     body: inviteSchema,
     response: inviteResultSchema,
@@ -56,6 +61,7 @@ export function registerParticipantRoutes(api: ApiRouter): void {
     path: '/meetings/:id/participants/:userId',
     summary: "Change a participant's role, vote or site",
     tags: ['participants'],
+    authorize: meetingPolicy(canManage, PARTICIPANTS_MESSAGE),
     params: userParams,
     body: updateParticipantSchema,
     response: participantSchema,
@@ -69,6 +75,7 @@ export function registerParticipantRoutes(api: ApiRouter): void {
     path: '/meetings/:id/participants/:userId',
     summary: 'Withdraw an invitation',
     tags: ['participants'],
+    authorize: meetingPolicy(canManage, PARTICIPANTS_MESSAGE),
     params: userParams,
     errors: [403, 404, 409],
     handler: async ({ user, params }) => {
@@ -82,6 +89,7 @@ export function registerParticipantRoutes(api: ApiRouter): void {
     path: '/meetings/:id/sites/:siteId',
     summary: "Change a site's operator or name",
     tags: ['participants'],
+    authorize: meetingPolicy(canManage, PARTICIPANTS_MESSAGE),
     params: siteParams,
     body: updateSiteSchema,
     response: siteSchema,
@@ -95,6 +103,7 @@ export function registerParticipantRoutes(api: ApiRouter): void {
     path: '/meetings/:id/sites/:siteId',
     summary: 'Remove a site',
     tags: ['participants'],
+    authorize: meetingPolicy(canManage, PARTICIPANTS_MESSAGE),
     params: siteParams,
     errors: [403, 404, 409],
     handler: async ({ user, params }) => {

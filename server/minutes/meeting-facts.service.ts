@@ -1,7 +1,13 @@
 import { Types } from 'mongoose';
 import { AgendaItemModel } from '../agenda/agenda-item.model';
-import { buildAttendance } from '../attendance/attendance.service';
-import { isPresent } from '../contracts/attendance';
+import {
+  ATTENDANCE_FACT,
+  markFact,
+  pollFact as pollFactKey,
+  speakersFact,
+} from '../../collab/contracts/fact-sections';
+import { attendanceService, buildAttendance } from '../attendance/attendance.service';
+import { auditService } from '../audit/audit.service';
 import type { MinutesNode } from '../contracts/minutes';
 import type { Poll } from '../contracts/votes';
 import { conflict, notFound } from '../errors';
@@ -13,6 +19,8 @@ import { UnitModel } from '../units/unit.model';
 import { UserModel } from '../users/user.model';
 import { PollModel } from '../votes/poll.model';
 import { loadPoll, toPollDto } from '../votes/poll.service';
+import { attendeeFacts, itemAtGrant, pollFactOf, siteFacts } from './meeting-facts.rules';
+import type { CurrentItemChange } from './meeting-facts.rules';
 import type {
   AgendaItemFact,
   AttendeeFact,
@@ -82,34 +90,46 @@ async function namesOf(ids: Types.ObjectId[]): Promise<Map<string, string>> {
   return new Map(users.map((u) => [u._id.toHexString(), u.fullName]));
 }
 
-/** A closed poll as the templates write it. */
-export function pollFact(p: Poll): PollFact {
-  const results = p.results;
-  return {
-    question: p.question,
-    options: p.options.map((label, i) => ({
-      label,
-      votes: results?.options.find((o) => o.index === i)?.count ?? 0,
-    })),
-    eligible: results?.eligible ?? p.eligibleCount,
-    cast: results?.ballots ?? p.ballotsCast,
-    anonymous: p.secret,
-    ...(p.closedAt ? { closedAt: p.closedAt } : {}),
-  };
+/** A closed poll as the templates write it: its electorate named against its pool. */
+async function pollFactFor(meetingId: string, p: Poll, quorumBase: number): Promise<PollFact> {
+  const participants = await participantService.participantsOf(meetingId);
+  const delegates = participants.filter((x) => x.role === 'delegate').length;
+  return { id: p.id, ...pollFactOf(p, quorumBase, { delegates }) };
 }
 
-/** Turns at the floor of one agenda item (null: outside any item), in the order they spoke. */
+/** The changes of the current agenda item, from the audit chain. */
+async function currentItemChanges(meetingId: string): Promise<CurrentItemChange[]> {
+  const rows = await auditService.entriesOf(meetingId, 'agenda.current');
+  return rows.map((r) => {
+    const after = r.after as { currentItemId?: unknown } | null;
+    return {
+      at: r.at,
+      itemId: typeof after?.currentItemId === 'string' ? after.currentItemId : null,
+    };
+  });
+}
+
+/**
+ * Turns at the floor of one agenda item (null: outside any item), in the order they spoke. A
+ * turn belongs to the item current when the floor was granted, whenever it was requested.
+ */
 async function speakerFacts(
   meetingId: string,
   agendaItemId: string | null,
 ): Promise<SpeakerFact[]> {
-  const rows = await FloorEntryModel.find({
-    meetingId: oid(meetingId),
-    agendaItemId: agendaItemId === null ? null : oid(agendaItemId),
-    status: { $in: ['granted', 'ended'] },
-  }).lean();
+  const [rows, changes] = await Promise.all([
+    FloorEntryModel.find({
+      meetingId: oid(meetingId),
+      status: { $in: ['granted', 'ended'] },
+    }).lean(),
+    currentItemChanges(meetingId),
+  ]);
   return rows
-    .filter((r) => r.grantedAt)
+    .filter(
+      (r) =>
+        r.grantedAt &&
+        itemAtGrant(r.grantedAt, changes, r.agendaItemId?.toHexString() ?? null) === agendaItemId,
+    )
     .sort((a, b) => (a.grantedAt?.getTime() ?? 0) - (b.grantedAt?.getTime() ?? 0))
     .map((r) => ({
       name: r.speakerName,
@@ -118,38 +138,69 @@ async function speakerFacts(
     }));
 }
 
-/** Sites and attendees of a meeting as the attendance insert writes them. */
+/**
+ * Sites and attendees of a meeting as the attendance insert writes them: the chair and the
+ * secretary present unless marked otherwise; each site present from its first connection,
+ * with its connection times and its operators.
+ */
 async function attendanceFacts(
   meeting: MeetingLean,
   hostName: string,
+  endedAt: Date | null,
 ): Promise<{ sites: SiteFact[]; attendees: AttendeeFact[] }> {
   const meetingId = meeting._id.toHexString();
-  const [attendance, participants, sites] = await Promise.all([
+  const [attendance, participants, sites, connections] = await Promise.all([
     buildAttendance(meetingId),
     participantService.participantsOf(meetingId),
     participantService.sitesOf(meetingId),
+    attendanceService.connections(meetingId),
   ]);
-  const siteFacts: SiteFact[] = [
-    { id: HOST_SITE, name: hostName, isHost: true },
-    ...sites.map((s) => ({ id: s._id.toHexString(), name: s.name })),
-  ];
   const byUser = new Map(participants.map((p) => [p.userId.toHexString(), p]));
-  const names = await namesOf(
-    participants.flatMap((p) => (p.substituteFor ? [p.substituteFor] : [])),
+  const names = await namesOf([
+    ...participants.flatMap((p) => (p.substituteFor ? [p.substituteFor] : [])),
+    ...meeting.siteOperators.map((o) => o.operatorId),
+  ]);
+  const siteEntries = new Map(attendance.sites.map((e) => [e.subject.id, e]));
+  const siteFactsList = siteFacts(
+    sites.map((s) => {
+      const id = s._id.toHexString();
+      const entry = siteEntries.get(id);
+      return {
+        id,
+        name: s.name,
+        status: entry?.status ?? 'unmarked',
+        markedAt: entry?.markedAt ? new Date(entry.markedAt) : null,
+        connections: connections.filter((c) => c.subjectKind === 'site' && c.subjectId === id),
+        operators: meeting.siteOperators
+          .filter((o) => o.siteId.equals(s._id))
+          .map((o) => names.get(o.operatorId.toHexString()) ?? '')
+          .filter((n) => n !== ''),
+      };
+    }),
+    endedAt,
   );
-  const attendees: AttendeeFact[] = attendance.people.map((e) => {
-    const p = byUser.get(e.subject.id);
-    const present = isPresent(e.status);
-    const substituteFor = p?.substituteFor ? names.get(p.substituteFor.toHexString()) : undefined;
-    return {
-      name: e.subject.name,
-      present,
-      ...(p?.siteId ? { siteId: p.siteId.toHexString() } : {}),
-      ...(substituteFor ? { substituteFor } : {}),
-      ...(!present && e.reason ? { absenceReason: e.reason } : {}),
-    };
-  });
-  return { sites: siteFacts, attendees };
+  const attendees = attendeeFacts(
+    attendance.people.map((e) => {
+      const p = byUser.get(e.subject.id);
+      const substituteFor = p?.substituteFor ? names.get(p.substituteFor.toHexString()) : undefined;
+      return {
+        userId: e.subject.id,
+        name: e.subject.name,
+        status: e.status,
+        reason: e.reason,
+        siteId: p?.siteId?.toHexString() ?? null,
+        ...(substituteFor ? { substituteFor } : {}),
+      };
+    }),
+    {
+      chairId: meeting.chairId.toHexString(),
+      secretaryId: meeting.secretaryId?.toHexString() ?? null,
+    },
+  );
+  return {
+    sites: [{ id: HOST_SITE, name: hostName, isHost: true, present: true }, ...siteFactsList],
+    attendees,
+  };
 }
 
 /** When the meeting went live and ended, as far as known. */
@@ -175,11 +226,16 @@ export async function gatherMeetingFacts(
     ...(meeting.secretaryId ? [meeting.secretaryId] : []),
   ]);
   const [attendance, items, polls] = await Promise.all([
-    attendanceFacts(meeting, unit.name),
+    attendanceFacts(meeting, unit.name, times.endedAt),
     AgendaItemModel.find({ meetingId: meeting._id, removed: { $ne: true } }).lean(),
     PollModel.find({ meetingId: meeting._id, status: 'closed' }).lean(),
   ]);
-  const pollDtos = await Promise.all(polls.map((p) => toPollDto(p)));
+  const pollFacts = await Promise.all(
+    polls.map(async (p) => {
+      const dto = await toPollDto(p);
+      return { itemId: dto.agendaItemId, fact: await pollFactFor(meetingId, dto, p.quorumBase) };
+    }),
+  );
   const presenters = await namesOf(items.flatMap((i) => (i.presenterId ? [i.presenterId] : [])));
   const agendaItems: AgendaItemFact[] = [];
   const ordered = [...items].sort((a, b) => a.order - b.order);
@@ -187,16 +243,22 @@ export async function gatherMeetingFacts(
     const id = item._id.toHexString();
     const presenter = item.presenterId ? presenters.get(item.presenterId.toHexString()) : null;
     agendaItems.push({
+      id,
       title: item.title,
       ...(presenter ? { presenter: { name: presenter } } : {}),
       speakers: await speakerFacts(meetingId, id),
-      polls: pollDtos.filter((p) => p.agendaItemId === id).map(pollFact),
+      polls: pollFacts.filter((p) => p.itemId === id).map((p) => p.fact),
     });
   }
   const looseSpeakers = await speakerFacts(meetingId, null);
-  const loosePolls = pollDtos.filter((p) => p.agendaItemId === null).map(pollFact);
+  const loosePolls = pollFacts.filter((p) => p.itemId === null).map((p) => p.fact);
   if (looseSpeakers.length > 0 || loosePolls.length > 0 || agendaItems.length === 0) {
-    agendaItems.push({ title: 'Các nội dung khác', speakers: looseSpeakers, polls: loosePolls });
+    agendaItems.push({
+      id: null,
+      title: 'Các nội dung khác',
+      speakers: looseSpeakers,
+      polls: loosePolls,
+    });
   }
   const startedAt = (times.liveAt ?? meeting.startsAt).toISOString();
   const facts: MeetingFacts = {
@@ -218,16 +280,26 @@ export async function gatherMeetingFacts(
     recipients: ['Các thành phần dự họp'],
     archive: 'VT',
     createdAt: new Date().toISOString(),
+    pending: meeting.state !== 'ended' && meeting.state !== 'minutes_published',
   };
   return { facts, unit: { code: unit.code, name: unit.name } };
 }
 
-/** The attendance insert: present and absent per site, with the count. */
-export async function attendanceFragment(meetingId: string): Promise<MinutesNode[]> {
+/**
+ * The attendance insert: present and absent per site, with the count; its blocks form the
+ * attendance section (an insert replaces the section the draft has).
+ */
+export async function attendanceFragment(
+  meetingId: string,
+  endedAt: Date | null = null,
+): Promise<MinutesNode[]> {
   const meeting = await MeetingModel.findById(oid(meetingId)).lean();
   if (!meeting) throw notFound(`Meeting ${meetingId}`);
   const unit = await issuingUnit(meeting.hostUnitId);
-  return attendanceSnippet(await attendanceFacts(meeting, unit.name));
+  return markFact(
+    ATTENDANCE_FACT,
+    attendanceSnippet(await attendanceFacts(meeting, unit.name, endedAt)),
+  );
 }
 
 /** The speakers insert: who spoke under an agenda item (null: outside items), in order, with times. */
@@ -245,14 +317,21 @@ export async function speakersFragment(
     title = item.title;
   }
   const speakers = await speakerFacts(meetingId, agendaItemId);
-  return speakersSnippet({ ...(title ? { title } : {}), speakers });
+  return markFact(
+    speakersFact(agendaItemId),
+    speakersSnippet({ ...(title ? { title } : {}), speakers }),
+  );
 }
 
 /** The poll insert: question, counts and percentages of a poll. @throws 404, 409 while open. */
 export async function pollFragment(meetingId: string, pollId: string): Promise<MinutesNode[]> {
-  const poll = await toPollDto(await loadPoll(meetingId, pollId));
+  const row = await loadPoll(meetingId, pollId);
+  const poll = await toPollDto(row);
   if (poll.status !== 'closed') {
     throw conflict('The poll is not closed yet: its results are inserted once it closes.');
   }
-  return pollSnippet(pollFact(poll));
+  return markFact(
+    pollFactKey(poll.id),
+    pollSnippet(await pollFactFor(meetingId, poll, row.quorumBase)),
+  );
 }

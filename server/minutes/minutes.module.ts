@@ -32,7 +32,7 @@ let listening = false;
 /**
  * Starts the minutes of this process: the collab lock (the minutes and the notice are
  * read-only while submitted, approved or published), the drafts seeded from the templates
- * when a meeting goes live, signing (per-unit PKCS#12, demo certificates outside
+ * when a meeting goes live and their facts rebuilt from the record when it ends, signing (per-unit PKCS#12, demo certificates outside
  * production) and a background warm-up of the renderers (does not delay listening).
  */
 export function startMinutes(opts: MinutesOptions): MinutesModule {
@@ -46,6 +46,9 @@ export function startMinutes(opts: MinutesOptions): MinutesModule {
     }),
     logger,
     ...(opts.fontDir ? { fontDir: opts.fontDir } : {}),
+    markMeetingPublished: async (meetingId) => {
+      await opts.records.meetingService.transition(null, meetingId, { to: 'minutes_published' });
+    },
   });
   opts.collab.useMinutesLock(async (meetingId, kind) => ({
     locked: await service.isLocked(meetingId, kind),
@@ -58,9 +61,10 @@ export function startMinutes(opts: MinutesOptions): MinutesModule {
       if (!now || (to !== 'live' && to !== 'ended')) return;
       try {
         await now.service.noteTime(meetingId, to === 'live' ? 'liveAt' : 'endedAt', new Date());
-        if (to === 'live') {
-          await now.service.seed(meetingId, 'minutes');
-          await now.service.seed(meetingId, 'notice');
+        for (const kind of ['minutes', 'notice'] as const) {
+          // At live the facts are placeholders; at the end they are built from the record.
+          if (to === 'live') await now.service.seed(meetingId, kind);
+          else await now.service.rebuildAtEnd(meetingId, kind);
         }
       } catch (err) {
         now.logger.error({ err, meetingId }, 'could not prepare the minutes drafts');

@@ -14,13 +14,18 @@ import {
   publishedListQuerySchema,
   publishedMinutesVersionSchema,
   publishedPageSchema,
+  rebuildMinutesSchema,
   recreateTemplateSchema,
   returnMinutesSchema,
   updateMinutesMetaSchema,
 } from '../contracts/minutes';
 import { contentDisposition } from '../documents/content-disposition';
 import type { ApiRouter } from '../http/api-router';
+import type { AuthUser } from '../auth/auth-user';
+import { AppError } from '../errors';
 import type { MinutesService } from './minutes.service';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { isChair, takesMinutesRole } from './minutes.policy';
 import { readVerifyInput } from './verify-upload';
 
 const idParams = z.object({ id: objectIdSchema });
@@ -88,6 +93,10 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       summary:
         'Create the draft from the template; a draft holding text is replaced only with confirm: true',
       tags,
+      authorize: meetingPolicy(
+        takesMinutesRole,
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: recreateTemplateSchema,
       response: minutesRecordSchema,
@@ -97,10 +106,28 @@ export function minutesRoutes(service: MinutesService): RouteModule {
     });
 
     api.route({
+      method: 'post',
+      path: '/meetings/:id/minutes/:kind/rebuild',
+      summary:
+        'Rebuild the facts of the draft from the record (attendance, speakers per item, polls, times); the text written around them stays',
+      tags,
+      params: minutesParamsSchema,
+      body: rebuildMinutesSchema,
+      response: minutesRecordSchema,
+      errors: [403, 404, 409],
+      handler: ({ user, params, body }) =>
+        service.rebuild(user, params.id, params.kind, body.keepEdited),
+    });
+
+    api.route({
       method: 'put',
       path: '/meetings/:id/minutes/:kind/meta',
       summary: 'Change the frame: number and symbol, title, signature blocks, recipients',
       tags,
+      authorize: meetingPolicy(
+        takesMinutesRole,
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: updateMinutesMetaSchema,
       response: minutesRecordSchema,
@@ -154,8 +181,13 @@ export function minutesRoutes(service: MinutesService): RouteModule {
     api.route({
       method: 'post',
       path: '/meetings/:id/minutes/:kind/append',
-      summary: 'Append a live fact at the end of the draft (server-side insert)',
+      summary:
+        'Put a live fact into the draft (server-side insert): it replaces the section of the same fact, or goes at the end',
       tags,
+      authorize: meetingPolicy(
+        takesMinutesRole,
+        'Only the secretary and the chair write the minutes.',
+      ),
       params: minutesParamsSchema,
       body: minutesSnippetRequestSchema,
       response: minutesContentAnswerSchema,
@@ -175,6 +207,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/return',
       summary: 'The chair returns the text to the secretary with a comment',
       tags,
+      authorize: meetingPolicy(isChair, 'Only the chair approves or returns the minutes.'),
       params: minutesParamsSchema,
       body: returnMinutesSchema,
       response: minutesRecordSchema,
@@ -200,6 +233,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       path: '/meetings/:id/minutes/:kind/correct',
       summary: 'Start a correction of the published text (published later as a new version)',
       tags,
+      authorize: meetingPolicy(takesMinutesRole, 'Only the secretary starts a correction.'),
       params: minutesParamsSchema,
       body: correctMinutesSchema,
       response: minutesRecordSchema,
@@ -251,7 +285,7 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       summary: 'Download a published file (HTML, signed PDF or DOCX)',
       tags,
       auth: 'optional',
-      tokenInQuery: true,
+      ticket: 'download',
       params: fileParams,
       query: downloadQuery,
       responseContentType: 'application/pdf',
@@ -278,17 +312,36 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       },
     });
 
+    /** Whether `user` may read a published version (the same check as reading it). */
+    const mayRead = async (user: AuthUser | null, versionId: string): Promise<boolean> => {
+      try {
+        await service.getPublished(user, versionId);
+        return true;
+      } catch (err) {
+        if (err instanceof AppError && [401, 403, 404].includes(err.status)) return false;
+        throw err;
+      }
+    };
+
     api.route({
       method: 'post',
       path: '/minutes/verify',
       summary:
         'Check a file (multipart "file", or application/pdf) or { sha256 }: is it a published version, and do its hash and signature hold?',
       tags,
-      auth: 'none',
+      auth: 'optional',
       requestContentType: 'multipart/form-data',
       response: minutesVerifyResultSchema,
       errors: [413, 415],
-      handler: async ({ req }) => service.verify(await readVerifyInput(req)),
+      handler: async ({ req, user }) => {
+        const result = await service.verify(await readVerifyInput(req));
+        // SECURITY: a caller who may not read the record learns only that a published file
+        // with this digest exists, not which meeting or version (the title may be confidential).
+        if (result.version && !(await mayRead(user, result.version.id))) {
+          return { ...result, version: null };
+        }
+        return result;
+      },
     });
   };
 }

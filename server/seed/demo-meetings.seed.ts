@@ -13,6 +13,8 @@ import { UserModel } from '../users/user.model';
 import { ballotService } from '../votes/ballot.service';
 import { pollService } from '../votes/poll.service';
 import { demoDocx, demoPdf } from './demo-files';
+import { publishDemoMinutes } from './demo-minutes.seed';
+import type { DemoMinutesPublisher } from './demo-minutes.seed';
 import type { SeedContext, SeedStep } from './seed.service';
 
 const HOUR = 3_600_000;
@@ -103,17 +105,18 @@ const MEETINGS: DemoMeeting[] = [
     ],
   },
   {
-    title: 'Phiên họp thường kỳ UBND tỉnh tháng 10 năm 2026',
-    kind: 'regular',
+    // Held earlier today: its signed minutes record the times the seed ran it.
+    title: 'Phiên họp chuyên đề về cải cách hành chính',
+    kind: 'thematic',
     visibility: 'public',
-    startsInHours: -45 * 24,
-    durationHours: 3,
+    startsInHours: -3,
+    durationHours: 2,
     place: 'Phòng họp số 1, trụ sở UBND tỉnh',
     state: 'minutes_published',
-    description: 'Biên bản đã được công bố.',
+    description: 'Biên bản và thông báo kết luận đã được ban hành.',
     agenda: [
       {
-        title: 'Báo cáo tình hình kinh tế - xã hội tháng 10 năm 2026',
+        title: 'Báo cáo kết quả cải cách hành chính năm 2026',
         presenter: 'daibieu2',
         minutes: 30,
       },
@@ -143,7 +146,8 @@ const MEETINGS: DemoMeeting[] = [
   },
 ];
 
-const LIFECYCLE: MeetingState[] = ['scheduled', 'live', 'ended', 'minutes_published'];
+// minutes_published is reached by publishing the minutes (publishDemoMinutes), never by hand.
+const LIFECYCLE: MeetingState[] = ['scheduled', 'live', 'ended'];
 
 async function actorsOf(ctx: SeedContext): Promise<(username: string) => AuthUser> {
   const users = await UserModel.find({ _id: { $in: [...ctx.userIdByUsername.values()] } }).lean();
@@ -177,6 +181,7 @@ async function seedOne(
   ctx: SeedContext,
   as: (u: string) => AuthUser,
   spec: DemoMeeting,
+  minutes: DemoMinutesPublisher,
 ): Promise<void> {
   const chair = as('chutich');
   const secretary = as('thuky');
@@ -282,8 +287,11 @@ async function seedOne(
   }
   for (const state of LIFECYCLE) {
     await meetingService.transition(secretary, id, { to: state });
-    if (state === 'live' && spec.state !== 'minutes_published') await runMeeting(as, id, firstItem);
+    if (state === 'live') await runMeeting(as, id, firstItem, spec.agenda[0]?.title);
     if (state === spec.state) return;
+  }
+  if (spec.state === 'minutes_published') {
+    await publishDemoMinutes(minutes, id, { chair, secretary });
   }
 }
 
@@ -292,6 +300,7 @@ async function runMeeting(
   as: (u: string) => AuthUser,
   id: string,
   firstItem: string | undefined,
+  firstTitle: string | undefined,
 ): Promise<void> {
   const chair = as('chutich');
   const secretary = as('thuky');
@@ -312,19 +321,32 @@ async function runMeeting(
   const poll = await pollService.create(
     chair,
     id,
-    createPollSchema.parse({ question: 'Thông qua báo cáo tình hình kinh tế - xã hội?' }),
+    createPollSchema.parse({
+      question: firstTitle
+        ? `Thông qua ${firstTitle.charAt(0).toLocaleLowerCase('vi')}${firstTitle.slice(1)}?`
+        : 'Thông qua báo cáo tình hình kinh tế - xã hội?',
+    }),
   );
   await pollService.open(chair, id, poll.id);
   await ballotService.cast(as('daibieu1'), id, poll.id, { choice: 0 });
   await ballotService.cast(as('daibieu2'), id, poll.id, { choice: 0 });
 }
 
-/** Demo meetings in every state, with agenda, documents, participants and sites. */
-export const seedDemoMeetings: SeedStep = async (ctx) => {
-  const started = Date.now();
-  const as = await actorsOf(ctx);
-  // Meetings are independent (each has its own audit chain and event sequence): seed them
-  // side by side, which keeps `npm start` and every test app quick on a small machine.
-  await Promise.all(MEETINGS.map((spec) => seedOne(ctx, as, spec)));
-  ctx.logger.info({ meetings: MEETINGS.length, ms: Date.now() - started }, 'seeded demo meetings');
-};
+/**
+ * Demo meetings in every state, with agenda, documents, participants and sites; the one whose
+ * minutes are published has signed minutes and a notice of conclusions, published through the
+ * real workflow of `minutes` (so that /records shows them on first start).
+ */
+export function demoMeetingsSeed(minutes: DemoMinutesPublisher): SeedStep {
+  return async (ctx) => {
+    const started = Date.now();
+    const as = await actorsOf(ctx);
+    // Meetings are independent (each has its own audit chain and event sequence): seed them
+    // side by side, which keeps `npm start` and every test app quick on a small machine.
+    await Promise.all(MEETINGS.map((spec) => seedOne(ctx, as, spec, minutes)));
+    ctx.logger.info(
+      { meetings: MEETINGS.length, ms: Date.now() - started },
+      'seeded demo meetings',
+    );
+  };
+}

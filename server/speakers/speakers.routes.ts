@@ -9,6 +9,8 @@ import {
 } from '../contracts/speakers';
 import type { ApiRouter } from '../http/api-router';
 import { floorService } from './floor.service';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { canChair, takesPart } from '../meetings/meeting.policy';
 
 const idParams = z.object({ id: objectIdSchema });
 const entryParams = z.object({ id: objectIdSchema, entryId: objectIdSchema });
@@ -31,6 +33,10 @@ export function registerSpeakerRoutes(api: ApiRouter): void {
     path: '/meetings/:id/floor',
     summary: 'Ask for the floor (for oneself, or with siteId for a site one operates)',
     tags: ['floor'],
+    authorize: meetingPolicy(
+      takesPart,
+      'Only invited people and site operators ask for the floor.',
+    ),
     params: idParams,
     body: requestFloorSchema,
     response: floorStateSchema,
@@ -55,6 +61,7 @@ export function registerSpeakerRoutes(api: ApiRouter): void {
     path: '/meetings/:id/floor/:entryId/grant',
     summary: 'Give the floor (the chair)',
     tags: ['floor'],
+    authorize: meetingPolicy(canChair, 'Only the chair gives the floor.'),
     params: entryParams,
     body: grantFloorSchema,
     response: floorStateSchema,
@@ -78,6 +85,7 @@ export function registerSpeakerRoutes(api: ApiRouter): void {
     path: '/meetings/:id/floor/order',
     summary: 'Reorder waiting requests (the chair)',
     tags: ['floor'],
+    authorize: meetingPolicy(canChair, 'Only the chair reorders the queue.'),
     params: idParams,
     body: reorderFloorSchema,
     response: floorStateSchema,

@@ -12,6 +12,7 @@ import {
 } from '../contracts/units';
 import type { ApiRouter } from '../http/api-router';
 import { unitService } from './unit.service';
+import { administratorsOnly } from '../users/user.policy';
 
 const idParams = z.object({ id: objectIdSchema });
 
@@ -53,6 +54,7 @@ export function registerUnitRoutes(api: ApiRouter): void {
     path: '/units',
     summary: 'Create a unit',
     tags: ['units'],
+    authorize: administratorsOnly,
     body: createUnitSchema,
     response: unitSchema,
     status: 201,
@@ -65,6 +67,7 @@ export function registerUnitRoutes(api: ApiRouter): void {
     path: '/units/:id',
     summary: 'Rename, recode, reorder or move a unit',
     tags: ['units'],
+    authorize: administratorsOnly,
     params: idParams,
     body: updateUnitSchema,
     response: unitSchema,
@@ -77,6 +80,7 @@ export function registerUnitRoutes(api: ApiRouter): void {
     path: '/units/:id/deactivate',
     summary: 'End a unit (dissolved or merged); its records stay',
     tags: ['units'],
+    authorize: administratorsOnly,
     params: idParams,
     body: deactivateUnitSchema,
     response: unitSchema,

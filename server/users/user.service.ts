@@ -9,7 +9,7 @@ import { searchKey, searchPattern } from '../text-search';
 import { isActive, unitService } from '../units/unit.service';
 import { UserModel } from './user.model';
 import type { UserDocument, UserRecord } from './user.model';
-import { canGrantRoles, canManageUsersIn, isAdministrator } from './user.policy';
+import { canActOnAccount, canGrantRoles, canManageUsersIn, isAdministrator } from './user.policy';
 
 type UserLike = UserRecord & { _id: Types.ObjectId; createdAt: Date };
 
@@ -47,6 +47,12 @@ async function unitScope(unitId: string) {
 
 function searchTextOf(u: { fullName: string; username: string; title: string }): string {
   return searchKey(`${u.fullName} ${u.username} ${u.title}`);
+}
+
+function aboveOwnRole() {
+  return forbidden(
+    'This account holds a role above yours; ask an administrator of at least that role.',
+  );
 }
 
 /** Accounts: who people are, which unit they belong to, their system roles. */
@@ -114,7 +120,7 @@ export const userService = {
     if (!canManageUsersIn(actor, scope))
       throw forbidden('You may create accounts only in your own unit and below.');
     if (!canGrantRoles(actor, input.roles))
-      throw forbidden('Only a system administrator may make system administrators.');
+      throw forbidden('You may not give a role above your own.');
     if (!isActive(unit))
       throw conflict(`${unit.name} is no longer in force; choose a current unit.`);
     if (await UserModel.exists({ username: input.username })) {
@@ -149,9 +155,10 @@ export const userService = {
     const { scope } = await unitScope(user.unitId.toHexString());
     if (!canManageUsersIn(actor, scope))
       throw forbidden('You may change accounts only in your own unit and below.');
+    if (!canActOnAccount(actor, user.roles)) throw aboveOwnRole();
     if (input.roles) {
       if (!canGrantRoles(actor, input.roles))
-        throw forbidden('Only a system administrator may make system administrators.');
+        throw forbidden('You may not give a role above your own.');
       if (
         user._id.toHexString() === actor.id &&
         actor.roles.some((r) => r !== 'member' && !input.roles?.includes(r))
@@ -183,6 +190,7 @@ export const userService = {
     const { scope } = await unitScope(user.unitId.toHexString());
     if (!canManageUsersIn(actor, scope))
       throw forbidden('You may change accounts only in your own unit and below.');
+    if (!canActOnAccount(actor, user.roles)) throw aboveOwnRole();
     if (!active && id === actor.id) throw conflict('You cannot deactivate your own account.');
     user.active = active;
     await user.save();
@@ -196,6 +204,7 @@ export const userService = {
     const { scope } = await unitScope(user.unitId.toHexString());
     if (!canManageUsersIn(actor, scope))
       throw forbidden('You may reset passwords only in your own unit and below.');
+    if (!canActOnAccount(actor, user.roles)) throw aboveOwnRole();
     await credentialService.setPassword(id, password);
     await credentialService.revokeAllSessions(id);
   },

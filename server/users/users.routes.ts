@@ -10,6 +10,7 @@ import {
 } from '../contracts/users';
 import type { ApiRouter } from '../http/api-router';
 import { userService } from './user.service';
+import { administratorsOnly } from './user.policy';
 
 const idParams = z.object({ id: objectIdSchema });
 
@@ -41,6 +42,7 @@ export function registerUserRoutes(api: ApiRouter): void {
     path: '/users',
     summary: 'Create an account',
     tags: ['users'],
+    authorize: administratorsOnly,
     body: createUserSchema,
     response: userSchema,
     status: 201,
@@ -53,6 +55,7 @@ export function registerUserRoutes(api: ApiRouter): void {
     path: '/users/:id',
     summary: 'Change an account',
     tags: ['users'],
+    authorize: administratorsOnly,
     params: idParams,
     body: updateUserSchema,
     response: userSchema,
@@ -65,6 +68,7 @@ export function registerUserRoutes(api: ApiRouter): void {
     path: '/users/:id/deactivate',
     summary: 'Deactivate an account (its sessions end)',
     tags: ['users'],
+    authorize: administratorsOnly,
     params: idParams,
     response: userSchema,
     errors: [403, 404, 409],
@@ -76,6 +80,7 @@ export function registerUserRoutes(api: ApiRouter): void {
     path: '/users/:id/activate',
     summary: 'Reactivate an account',
     tags: ['users'],
+    authorize: administratorsOnly,
     params: idParams,
     response: userSchema,
     errors: [403, 404],
@@ -87,6 +92,7 @@ export function registerUserRoutes(api: ApiRouter): void {
     path: '/users/:id/password',
     summary: "Set a user's password (administrators; the user's sessions end)",
     tags: ['users'],
+    authorize: administratorsOnly,
     params: idParams,
     body: setPasswordSchema,
     errors: [403, 404],

@@ -10,6 +10,10 @@ import {
 import type { ApiRouter } from '../http/api-router';
 import { ballotService } from './ballot.service';
 import { pollService } from './poll.service';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { canChair, takesPart } from '../meetings/meeting.policy';
+
+const CHAIR_MESSAGE = 'Only the chair runs the votes.';
 
 const idParams = z.object({ id: objectIdSchema });
 const pollParams = z.object({ id: objectIdSchema, pollId: objectIdSchema });
@@ -32,6 +36,7 @@ export function registerVoteRoutes(api: ApiRouter): void {
     path: '/meetings/:id/polls',
     summary: 'Prepare a poll (the chair)',
     tags: ['votes'],
+    authorize: meetingPolicy(canChair, CHAIR_MESSAGE),
     params: idParams,
     body: createPollSchema,
     response: pollSchema,
@@ -56,6 +61,7 @@ export function registerVoteRoutes(api: ApiRouter): void {
     path: '/meetings/:id/polls/:pollId/open',
     summary: 'Open a poll: fixes who may vote (the chair, meeting live)',
     tags: ['votes'],
+    authorize: meetingPolicy(canChair, CHAIR_MESSAGE),
     params: pollParams,
     response: pollSchema,
     errors: [403, 404, 409],
@@ -67,6 +73,7 @@ export function registerVoteRoutes(api: ApiRouter): void {
     path: '/meetings/:id/polls/:pollId/close',
     summary: 'Close a poll: its results are fixed (the chair)',
     tags: ['votes'],
+    authorize: meetingPolicy(canChair, CHAIR_MESSAGE),
     params: pollParams,
     response: pollSchema,
     errors: [403, 404, 409],
@@ -79,6 +86,7 @@ export function registerVoteRoutes(api: ApiRouter): void {
     summary:
       'Cast a ballot (one per voter; replaced or refused on a second cast, as the poll says)',
     tags: ['votes'],
+    authorize: meetingPolicy(takesPart, 'Only those taking part vote.'),
     params: pollParams,
     body: castBallotSchema,
     response: myBallotSchema,

@@ -65,22 +65,26 @@ describe('minutes in the browser', () => {
       const editor = sec.page.getByRole('textbox', { name: 'Nội dung Biên bản' });
       await editor.getByText('Thời gian bắt đầu', { exact: false }).waitFor();
       await editor.getByText('III. KẾT LUẬN CỦA CHỦ TRÌ').click();
+      // The chair and the secretary count as present though neither checked in.
       await sec.page.getByTestId('insert-attendance').click();
-      await expect.poll(() => editor.textContent()).toContain('Số đại biểu có mặt: 3/5');
-      await expect
-        .poll(async () =>
-          (
-            await c.chair.get<{ text: string }>(`/api/meetings/${id}/minutes/minutes/content`)
-          ).body.text.includes('Số đại biểu có mặt: 3/5'),
-        )
-        .toBe(true);
+      await expect.poll(() => editor.textContent()).toContain('Số đại biểu có mặt: 4/5');
+      await noToasts(sec.page);
+      // A second insert replaces the section instead of adding another.
+      await editor.getByText('III. KẾT LUẬN CỦA CHỦ TRÌ').click();
+      await sec.page.getByTestId('insert-attendance').click();
+      const stored = async () =>
+        (await c.chair.get<{ text: string }>(`/api/meetings/${id}/minutes/minutes/content`)).body
+          .text;
+      await expect.poll(stored).toContain('Số đại biểu có mặt: 4/5');
+      expect((await stored()).split('Số đại biểu có mặt:')).toHaveLength(2);
+      expect(await stored()).not.toContain('Thành phần tham dự được lập từ hồ sơ');
       await noToasts(sec.page);
       await expect.poll(() => seriousViolations(sec.page), { timeout: 10_000 }).toEqual([]);
       await sec.page.getByTestId('minutes-submit').click();
       await sec.page.getByRole('button', { name: 'Đồng ý' }).click();
       await expect
         .poll(() => sec.page.getByTestId('minutes-status').textContent())
-        .toContain('Chờ chủ tọa duyệt');
+        .toContain('Chờ chủ trì duyệt');
       expect(await editor.getAttribute('contenteditable')).toBe('false');
     } finally {
       await sec.context.close();
@@ -96,6 +100,23 @@ describe('minutes in the browser', () => {
       await login(chair.page, 'chutich');
       await chair.page.goto(`${app.url}/meetings/${id}/minutes`);
       await chair.page.getByTestId('minutes-approve').click();
+      // Not with the template's "…/BB-UBND": the chair is told to give the number first.
+      await chair.page.getByTestId('minutes-publish').click();
+      await chair.page.getByRole('button', { name: 'Đồng ý' }).click();
+      await chair.page.getByText('Văn bản chưa có số, ký hiệu', { exact: false }).waitFor();
+      await noToasts(chair.page);
+      await chair.page.getByTestId('minutes-number').fill('27/BB-UBND');
+      await chair.page.getByTestId('minutes-meta-save').click();
+      await expect
+        .poll(
+          async () =>
+            (
+              await c.chair.get<{ minutes: { meta: { numberSymbol: string } } }>(
+                `/api/meetings/${id}/minutes`,
+              )
+            ).body.minutes.meta.numberSymbol,
+        )
+        .toBe('27/BB-UBND');
       await chair.page.getByTestId('minutes-publish').click();
       await chair.page.getByRole('button', { name: 'Đồng ý' }).click();
       await chair.page.getByTestId('minutes-versions').getByText('Bản 1').waitFor();

@@ -221,7 +221,8 @@ describe('meeting room and chair console (live)', () => {
         await d.page.getByTestId('check-in').click();
         await d.page.getByTestId('my-attendance').waitFor();
       }
-      await eventually(() => chair.page.getByTestId('quorum-count').textContent()).toContain('3/');
+      // The chair counts as present (chairing is attending), with the three delegates.
+      await eventually(() => chair.page.getByTestId('quorum-count').textContent()).toContain('4/');
 
       await chair.page.getByTestId('poll-question').fill('Thông qua dự toán ngân sách năm 2027');
       await chair.page.getByTestId('poll-create').click();

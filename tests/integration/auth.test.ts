@@ -3,8 +3,23 @@ import type { SessionResponse } from '../../server/contracts/auth';
 import type { ApiErrorBody } from '../../server/contracts/errors';
 import type { User } from '../../server/contracts/users';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
+import { ObjectId } from 'mongodb';
+import type { Db } from 'mongodb';
+import { MongoClient } from 'mongodb';
+import { must } from '../support/must';
 import { ApiClient, loginAs, startTestApp, waitFor } from '../support/stack';
 import type { TestApp } from '../support/stack';
+
+/** Runs `fn` on the app's database (to move a stored time into the past without sleeping). */
+async function withDb<T>(uri: string, fn: (db: Db) => Promise<T>): Promise<T> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await client.connect();
+    return await fn(client.db());
+  } finally {
+    await client.close();
+  }
+}
 
 describe('authentication', () => {
   let app: TestApp;
@@ -104,6 +119,81 @@ describe('authentication', () => {
     expect(
       (await anon.post('/api/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status,
     ).toBe(401);
+  });
+
+  it('treats a refresh token replayed after its minute of grace as theft: the whole session ends', async () => {
+    const login = await anon.post<SessionResponse>('/api/auth/login', {
+      username: 'daibieu2',
+      password: DEMO_PASSWORD,
+    });
+    const stolen = login.body.refreshToken;
+    const rotated = await anon.post<SessionResponse>('/api/auth/refresh', { refreshToken: stolen });
+    expect(rotated.status).toBe(200);
+    const sessionId = must(stolen.split('.')[0]);
+    // The rotation happened more than 60 s ago: move its grace period into the past.
+    await withDb(app.mongoUri, (db) =>
+      db
+        .collection('sessions')
+        .updateOne(
+          { _id: new ObjectId(sessionId) },
+          { $set: { previousValidUntil: new Date(Date.now() - 1000) } },
+        ),
+    );
+    const replay = await anon.post<ApiErrorBody>('/api/auth/refresh', { refreshToken: stolen });
+    expect(replay.status).toBe(401);
+    // The legitimate holder's newer tokens die with it: refresh and access alike.
+    const owner = await anon.post('/api/auth/refresh', {
+      refreshToken: rotated.body.refreshToken,
+    });
+    expect(owner.status).toBe(401);
+    expect((await new ApiClient(app.url, rotated.body.token).get('/api/auth/me')).status).toBe(401);
+    const row = await withDb(app.mongoUri, (db) =>
+      db.collection('sessions').findOne({ _id: new ObjectId(sessionId) }),
+    );
+    expect(row?.revokedReason).toBe('refresh_replay');
+  });
+
+  it('also ends the session when a token two rotations old comes back after its minute', async () => {
+    const refresh = (refreshToken: string) =>
+      anon.post<SessionResponse>('/api/auth/refresh', { refreshToken });
+    const login = await anon.post<SessionResponse>('/api/auth/login', {
+      username: 'diemcau.vinhyen',
+      password: DEMO_PASSWORD,
+    });
+    const stolen = login.body.refreshToken;
+    const second = await refresh(stolen);
+    const third = await refresh(second.body.refreshToken);
+    expect(third.status).toBe(200);
+    const sessionId = must(stolen.split('.')[0]);
+    const past = new Date(Date.now() - 1000);
+    await withDb(app.mongoUri, async (db) => {
+      const sessions = db.collection<{ retired: { hash: string; validUntil: Date }[] }>('sessions');
+      const row = await sessions.findOne({ _id: new ObjectId(sessionId) });
+      const retired = (row?.retired ?? []).map((r) => ({ ...r, validUntil: past }));
+      expect(retired).toHaveLength(1);
+      await sessions.updateOne(
+        { _id: new ObjectId(sessionId) },
+        { $set: { previousValidUntil: past, retired } },
+      );
+    });
+    expect((await refresh(stolen)).status).toBe(401);
+    expect((await refresh(third.body.refreshToken)).status).toBe(401);
+  });
+
+  it('keeps the session when three tabs present the same token within its minute', async () => {
+    const refresh = (refreshToken: string) =>
+      anon.post<SessionResponse>('/api/auth/refresh', { refreshToken });
+    const login = await anon.post<SessionResponse>('/api/auth/login', {
+      username: 'chutich',
+      password: DEMO_PASSWORD,
+    });
+    const shared = login.body.refreshToken;
+    expect((await refresh(shared)).status).toBe(200);
+    const second = await refresh(shared);
+    expect(second.status).toBe(200);
+    // Now two rotations old, but its minute is not over: refused, not read as theft.
+    expect((await refresh(shared)).status).toBe(401);
+    expect((await refresh(second.body.refreshToken)).status).toBe(200);
   });
 
   it('refuses forged and garbage tokens', async () => {

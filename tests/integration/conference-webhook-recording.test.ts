@@ -274,7 +274,7 @@ describe('conference audio recorder', () => {
     expect((await c.unitAdmin.get(conf('/recordings'))).status).toBe(403);
 
     const download = await fetch(
-      `${app.url}${conf(`/recordings/${stopped.body.id}/content`)}?token=${c.d1.token ?? ''}`,
+      app.url + (await c.d1.ticketed(conf(`/recordings/${stopped.body.id}/content`), 'download')),
     );
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('audio/wav');

@@ -103,10 +103,14 @@ describe('uploading documents', () => {
       `/api/meetings/${meeting.id}/documents/${doc.id}/content?disposition=inline`,
     );
     expect(inline.headers.get('content-disposition')).toMatch(/^inline;/);
-    const byQuery = await fetch(
-      `${app.url}/api/meetings/${meeting.id}/documents/${doc.id}/content?token=${c.d1.token ?? ''}`,
+    const byTicket = await fetch(
+      app.url +
+        (await c.d1.ticketed(
+          `/api/meetings/${meeting.id}/documents/${doc.id}/content`,
+          'download',
+        )),
     );
-    expect(byQuery.status).toBe(200);
+    expect(byTicket.status).toBe(200);
   });
 
   it('accepts every allowed format by content and serves its real type', async () => {

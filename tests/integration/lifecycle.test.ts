@@ -33,13 +33,22 @@ const transition = (client = c.secretary, id: string, to: string, reason?: strin
   client.post<Meeting>(`/api/meetings/${id}/transitions`, { to, ...(reason ? { reason } : {}) });
 
 describe('the lifecycle state machine', () => {
-  it('goes draft → scheduled → live → ended → minutes_published', async () => {
+  it('goes draft → scheduled → live → ended', async () => {
     const m = await buildMeeting(c, dir, { delegates: [] });
-    for (const to of ['scheduled', 'live', 'ended', 'minutes_published']) {
+    for (const to of ['scheduled', 'live', 'ended']) {
       const res = await transition(c.secretary, m.id, to);
       expect(res.status, to).toBe(200);
       expect(res.body.state).toBe(to);
     }
+  });
+
+  it('refuses to mark a meeting "minutes published" by hand: only publishing its minutes does', async () => {
+    const m = await buildMeeting(c, dir, { delegates: [], state: 'ended' });
+    const res = await transition(c.chair, m.id, 'minutes_published');
+    expect(res.status).toBe(409);
+    expect((res.body as unknown as ErrorBody).error.code).toBe('minutes_not_published');
+    const after = await c.secretary.get<Meeting>(`/api/meetings/${m.id}`);
+    expect(after.body.state).toBe('ended');
   });
 
   it('answers 409 naming the current state and the allowed ones for an illegal move', async () => {

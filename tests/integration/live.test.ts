@@ -14,8 +14,7 @@ import type { Directory } from '../support/records';
 import { startRoundRobinProxy } from '../support/round-robin-proxy';
 import type { RoundRobinProxy } from '../support/round-robin-proxy';
 import { SseClient } from '../support/sse-client';
-import { dropDatabase, loginAs, stack, uniqueDbUri, waitFor } from '../support/stack';
-import type { ApiClient } from '../support/stack';
+import { ApiClient, dropDatabase, loginAs, stack, uniqueDbUri, waitFor } from '../support/stack';
 import { must } from '../support/must';
 
 // Two API processes share FerretDB and fan live events out through Redis; one round-robin
@@ -70,15 +69,17 @@ async function stream(
   meetingId: string,
   opts: { lastEventId?: number; header?: boolean } = {},
 ) {
-  const query = new URLSearchParams({ token: client.token ?? '' });
-  if (opts.lastEventId !== undefined && !opts.header)
-    query.set('lastEventId', String(opts.lastEventId));
+  const query: Record<string, string> = {};
+  if (opts.lastEventId !== undefined && !opts.header) query.lastEventId = String(opts.lastEventId);
   const headers =
     opts.lastEventId !== undefined && opts.header
       ? { 'last-event-id': String(opts.lastEventId) }
       : undefined;
+  // The ticket comes straight from the first process (not through the proxy, whose round
+  // robin would count it); either process redeems it, as tickets live in MongoDB.
+  const direct = new ApiClient(must(apps[0]).url, client.token);
   const sse = await SseClient.connect(
-    `${proxy.url}/api/meetings/${meetingId}/live?${query.toString()}`,
+    `${proxy.url}${await direct.ticketed(`/api/meetings/${meetingId}/live`, 'live', query)}`,
     headers,
   );
   clients.push(sse);
@@ -200,12 +201,11 @@ describe('live state across two API processes', () => {
     });
     const anonymous = await SseClient.connect(`${proxy.url}/api/meetings/${m.id}/live`);
     expect(anonymous.status).toBe(401);
-    const outsider = await SseClient.connect(
-      `${proxy.url}/api/meetings/${m.id}/live?token=${d2.token ?? ''}`,
-    );
+    const path = `/api/meetings/${m.id}/live`;
+    const outsider = await SseClient.connect(`${proxy.url}${await d2.ticketed(path, 'live')}`);
     expect(outsider.status).toBe(404);
     const bad = await SseClient.connect(
-      `${proxy.url}/api/meetings/${m.id}/live?token=${d1.token ?? ''}&lastEventId=-1`,
+      `${proxy.url}${await d1.ticketed(path, 'live', { lastEventId: '-1' })}`,
     );
     expect(bad.status).toBe(400);
     expect((await d2.get(`/api/meetings/${m.id}/live/state`)).status).toBe(404);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MinutesVerifyResult, PublishedMinutesVersion } from '../../server/contracts/minutes';
 import type { Agenda } from '../../server/contracts/agenda';
 import type { Page } from '../../server/contracts/common';
 import type { MeetingDocument } from '../../server/contracts/documents';
@@ -315,4 +316,48 @@ describe('the demo seed', () => {
     const confidential = must(seeded.find((m) => m.visibility === 'confidential'));
     expect((await c.d1.get(`/api/meetings/${confidential.id}`)).status).toBe(404);
   });
+
+  it('shows signed minutes and a notice of conclusions to anyone on /records from the first start', async () => {
+    const list = expectPage(
+      await c.anonymous.get<Page<PublishedMinutesVersion>>('/api/minutes/published?pageSize=50'),
+    );
+    expect(list.items.map((v) => v.kind).sort()).toEqual(['minutes', 'notice']);
+    const meeting = must(list.items[0]).meetingId;
+    const state = await c.chair.get<Meeting>(`/api/meetings/${meeting}`);
+    expect(state.body.state).toBe('minutes_published');
+    for (const v of list.items) {
+      expect(v.numberSymbol).not.toContain('…');
+      expect(v.visibility).toBe('public');
+    }
+  });
+
+  it('verifies the seeded PDF as published and signed', async () => {
+    const list = expectPage(
+      await c.anonymous.get<Page<PublishedMinutesVersion>>(
+        '/api/minutes/published?kind=minutes&pageSize=50',
+      ),
+    );
+    const pdf = must(must(list.items[0]).files.find((f) => f.format === 'pdf'));
+    const file = await fetch(app.url + pdf.url);
+    expect(file.status).toBe(200);
+    const form = new FormData();
+    form.append(
+      'file',
+      new Blob([await file.arrayBuffer()], { type: 'application/pdf' }),
+      'bien-ban.pdf',
+    );
+    const res = await fetch(`${app.url}/api/minutes/verify`, { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    const verdict = (await res.json()) as MinutesVerifyResult;
+    expect(verdict).toMatchObject({
+      published: true,
+      verification: { signed: true, digestValid: true },
+    });
+    expect(verdict.version?.id).toBe(must(list.items[0]).id);
+  });
 });
+
+function expectPage<T>(res: { status: number; body: Page<T> }): Page<T> {
+  expect(res.status).toBe(200);
+  return res.body;
+}

@@ -164,6 +164,24 @@ describe('POST /api/minutes/verify', () => {
     expect(byHash.version?.id).toBe(publicMinutes.id);
   });
 
+  it('tells a caller who may not read a confidential record only that the digest is published', async () => {
+    const digest = confidentialMinutes.files.find((f) => f.format === 'pdf')?.sha256 ?? '';
+    for (const outsider of [c.anonymous, c.opTamHop]) {
+      const res = expectStatus(
+        await outsider.post<MinutesVerifyResult>('/api/minutes/verify', { sha256: digest }),
+        200,
+        'verify as outsider',
+      );
+      expect(res).toEqual({ sha256: digest, published: true, version: null, verification: null });
+    }
+    const insider = expectStatus(
+      await c.d1.post<MinutesVerifyResult>('/api/minutes/verify', { sha256: digest }),
+      200,
+      'verify as participant',
+    );
+    expect(insider.version?.id).toBe(confidentialMinutes.id);
+  });
+
   it('rejects a modified file and says why; bad input is 400/415', async () => {
     const modified = Buffer.from(pdf);
     const at = Math.floor(modified.indexOf('/ByteRange') / 2);
@@ -244,8 +262,8 @@ describe('finding published records', () => {
     const hidden = confidentialMinutes.files[1]?.url ?? '';
     expect((await download(app.url, hidden, c.opTamHop.token)).status).toBe(404);
     expect((await download(app.url, hidden)).status).toBe(404);
-    // A participant sees and downloads it (token in the query works for links).
+    // A participant sees and downloads it (a ticket in the query works for links).
     expect(await list(c.d1)).toContain(confidentialMinutes.id);
-    expect((await download(app.url, `${hidden}?token=${c.d1.token ?? ''}`)).status).toBe(200);
+    expect((await download(app.url, await c.d1.ticketed(hidden, 'download'))).status).toBe(200);
   });
 });

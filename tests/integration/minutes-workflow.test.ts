@@ -177,7 +177,9 @@ describe('minutes drafts', () => {
     const after = await textOf(c.secretary, id);
     expect(after).toContain('Trần Thị Bình');
     expect(after).toContain(run.pollQuestion);
-    expect(after).toContain('Hoàng Đức Cường');
+    // Who attended is not a fact before the end: nobody is listed absent while live.
+    expect(after).toContain('Thành phần tham dự được lập từ hồ sơ cuộc họp');
+    expect(after).not.toContain('Vắng mặt');
     const versions = expectStatus(
       await c.secretary.get<{ items: DocVersion[] }>(
         `/api/collab/versions?doc=${encodeURIComponent(`meeting/${id}/minutes`)}`,
@@ -271,6 +273,21 @@ describe('approval', () => {
         'end',
       );
       expect((await c.d1.post(`${base(id)}/publish`)).status).toBe(403);
+      // Not with the template's "…/BB-UBND": the number is given once approved.
+      const unnumbered = await c.chair.post<{ error: { code: string; message: string } }>(
+        `${base(id)}/publish`,
+      );
+      expect(unnumbered.status).toBe(409);
+      expect(unnumbered.body.error.code).toBe('number_symbol_required');
+      expect(unnumbered.body.error.message).toContain('…/BB-UBND');
+      expect((await c.secretary.put(`${base(id)}/meta`, { title: 'Khác' })).status).toBe(409);
+      const numbered = expectStatus(
+        await c.secretary.put<MinutesRecord>(`${base(id)}/meta`, { numberSymbol: '15/BB-UBND' }),
+        200,
+        'number',
+      );
+      expect(numbered.meta?.numberSymbol).toBe('15/BB-UBND');
+      expect(numbered.meta?.recipients).toEqual(['Các thành phần dự họp']);
       const version = expectStatus(
         await c.chair.post<PublishedMinutesVersion>(`${base(id)}/publish`),
         201,
@@ -389,5 +406,143 @@ describe('approval', () => {
     );
     expect(state.minutes.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(state.minutes.status).toBe('published');
+  }, 120_000);
+});
+
+describe('the workflow does not dead-end', () => {
+  it('lets one person who both chairs and keeps the minutes submit, approve and publish', async () => {
+    const run = await runMeeting(c, dir);
+    const id = run.meeting.id;
+    expectStatus(
+      await c.chair.patch(`/api/meetings/${id}`, { secretaryId: dir.userId('chutich') }),
+      200,
+      'the chair keeps the minutes',
+    );
+    expectStatus(
+      await c.chair.post(`/api/meetings/${id}/transitions`, { to: 'ended' }),
+      200,
+      'end',
+    );
+    const state = expectStatus(
+      await c.chair.get<MeetingMinutes>(`/api/meetings/${id}/minutes`),
+      200,
+      'minutes',
+    );
+    expect(state.minutes.can).toMatchObject({ edit: true, submit: true });
+    const version = await approveAndPublish({ secretary: c.chair, chair: c.chair }, id);
+    expect(version.publishedBy.fullName).toBe('Lê Minh Quân');
+  }, 120_000);
+
+  it('lets the chair change the secretary after the meeting ended, until the minutes are published', async () => {
+    const run = await runMeeting(c, dir);
+    const id = run.meeting.id;
+    expectStatus(
+      await c.chair.post(`/api/meetings/${id}/transitions`, { to: 'ended' }),
+      200,
+      'end',
+    );
+    // Only the secretary may change, and only by the chair; other details stay frozen.
+    expect((await c.chair.patch(`/api/meetings/${id}`, { title: 'Khác' })).status).toBe(409);
+    expect(
+      (await c.secretary.patch(`/api/meetings/${id}`, { secretaryId: dir.userId('daibieu2') }))
+        .status,
+    ).toBe(409);
+    const changed = expectStatus(
+      await c.chair.patch<Meeting>(`/api/meetings/${id}`, { secretaryId: dir.userId('daibieu1') }),
+      200,
+      'change secretary',
+    );
+    expect(changed.secretaryId).toBe(dir.userId('daibieu1'));
+    // The new secretary submits; the old one no longer may.
+    expect((await c.secretary.post(`${base(id)}/submit`)).status).toBe(403);
+    const state = expectStatus(
+      await c.d1.get<MeetingMinutes>(`/api/meetings/${id}/minutes`),
+      200,
+      'minutes',
+    );
+    expect(state.minutes.can.submit).toBe(true);
+    // The rebuilt facts (edited sections kept, as the screen asks) sign with the new name.
+    const rebuilt = expectStatus(
+      await c.chair.post<MinutesRecord>(`${base(id)}/rebuild`, { keepEdited: true }),
+      200,
+      'rebuild',
+    );
+    expect(rebuilt.meta?.signatures.map((s) => s.name)).toEqual(['Nguyễn Văn An', 'Lê Minh Quân']);
+    expect(await textOf(c.d1, id)).toContain('Thư ký: Nguyễn Văn An');
+    await approveAndPublish({ secretary: c.d1, chair: c.chair }, id);
+    expect(
+      (await c.chair.patch(`/api/meetings/${id}`, { secretaryId: dir.userId('thuky') })).status,
+    ).toBe(409);
+  }, 120_000);
+
+  it('keeps one attendance section however often it is inserted, and rebuilds it at the end', async () => {
+    const run = await runMeeting(c, dir);
+    const id = run.meeting.id;
+    for (let i = 0; i < 2; i++) {
+      expectStatus(
+        await c.secretary.post(`${base(id)}/append`, { type: 'attendance' }),
+        200,
+        'append',
+      );
+    }
+    const count = (text: string, words: string) => text.split(words).length - 1;
+    expect(count(await textOf(c.secretary, id), 'Số đại biểu có mặt:')).toBe(1);
+    expectStatus(
+      await c.secretary.post(`/api/meetings/${id}/transitions`, { to: 'ended' }),
+      200,
+      'end',
+    );
+    const ended = await textOf(c.secretary, id);
+    expect(count(ended, 'Số đại biểu có mặt:')).toBe(1);
+    expect(ended).toContain('Cuộc họp kết thúc vào');
+    expect(ended).not.toContain('Cuộc họp kết thúc vào … giờ');
+  }, 120_000);
+
+  it("keeps the summaries the secretary typed into the speakers' lines when the meeting ends", async () => {
+    const run = await runMeeting(c, dir);
+    const id = run.meeting.id;
+    expectStatus(
+      await c.secretary.post(`${base(id)}/append`, { type: 'speakers', agendaItemId: run.itemId }),
+      200,
+      'insert speakers',
+    );
+    const writer = collabClient(c.secretary, `meeting/${id}/minutes`);
+    await writer.synced();
+    const list = writer.doc
+      .getXmlFragment('default')
+      .toArray()
+      .find(
+        (n): n is Y.XmlElement =>
+          n instanceof Y.XmlElement &&
+          n.nodeName === 'orderedList' &&
+          String(n.getAttribute('fact')).startsWith(`speakers:${run.itemId}@`),
+      );
+    const line = (list?.get(0) as Y.XmlElement | undefined)?.get(0) as Y.XmlElement | undefined;
+    const words = line?.get(0) as Y.XmlText | undefined;
+    if (!words) throw new Error('no speaker line in the draft');
+    words.insert(words.length, ' Đề nghị bổ sung số liệu quý IV.');
+    await waitFor(
+      async () => (await textOf(c.chair, id)).includes('Đề nghị bổ sung số liệu quý IV.'),
+      'the summary is stored',
+    );
+    expectStatus(
+      await c.secretary.post(`/api/meetings/${id}/transitions`, { to: 'ended' }),
+      200,
+      'end',
+    );
+    const ended = await textOf(c.secretary, id);
+    expect(ended).toContain('Đề nghị bổ sung số liệu quý IV.');
+    expect(ended).not.toContain('Thành phần tham dự được lập từ hồ sơ');
+    // Rebuilt on demand, every fact is replaced; the text before is kept as a version.
+    expectStatus(await c.secretary.post(`${base(id)}/rebuild`), 200, 'rebuild');
+    expect(await textOf(c.secretary, id)).not.toContain('Đề nghị bổ sung số liệu quý IV.');
+    const versions = expectStatus(
+      await c.secretary.get<{ items: DocVersion[] }>(
+        `/api/collab/versions?doc=${encodeURIComponent(`meeting/${id}/minutes`)}`,
+      ),
+      200,
+      'versions',
+    );
+    expect(versions.items.map((v) => v.label)).toContain('Trước khi lập lại từ hồ sơ');
   }, 120_000);
 });

@@ -106,7 +106,35 @@ export async function runMeeting(
   return { meeting, itemId, pollId: poll.id, pollQuestion };
 }
 
-/** Submits, approves and publishes a record (the meeting must be over). */
+let nextNumber = 100;
+
+/**
+ * Gives a draft a real number and symbol in place of the template's "…" (publishing refuses
+ * the placeholder), as the secretary does with the number from the records office.
+ */
+export async function giveNumber(
+  secretary: ApiClient,
+  meetingId: string,
+  kind: MinutesKind,
+): Promise<void> {
+  const records = expectStatus(
+    await secretary.get<Record<MinutesKind, MinutesRecord>>(`/api/meetings/${meetingId}/minutes`),
+    200,
+    'minutes',
+  );
+  const current = records[kind].meta?.numberSymbol ?? '';
+  if (!current.includes('…')) return;
+  nextNumber += 1;
+  expectStatus(
+    await secretary.put<MinutesRecord>(`/api/meetings/${meetingId}/minutes/${kind}/meta`, {
+      numberSymbol: current.replace('…', String(nextNumber)),
+    }),
+    200,
+    'number and symbol',
+  );
+}
+
+/** Gives the number, submits, approves and publishes a record (the meeting must be over). */
 export async function approveAndPublish(
   c: Pick<DemoClients, 'secretary' | 'chair'>,
   meetingId: string,
@@ -114,6 +142,7 @@ export async function approveAndPublish(
   publisher: ApiClient = c.secretary,
 ): Promise<PublishedMinutesVersion> {
   const base = `/api/meetings/${meetingId}/minutes/${kind}`;
+  await giveNumber(c.secretary, meetingId, kind);
   expectStatus(await c.secretary.post<MinutesRecord>(`${base}/submit`), 200, 'submit');
   expectStatus(await c.chair.post<MinutesRecord>(`${base}/approve`), 200, 'approve');
   return expectStatus(

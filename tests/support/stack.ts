@@ -125,6 +125,19 @@ export class ApiClient {
   get<T = unknown>(path: string): Promise<ApiResponse<T>> {
     return this.request<T>('GET', path);
   }
+  /**
+   * `path` (a path under /api/, no query) with `query` and a fresh single-use ticket for
+   * `purpose` (POST /api/tickets), as a browser link or EventSource carries it.
+   */
+  async ticketed(
+    path: string,
+    purpose: 'live' | 'download',
+    query: Record<string, string> = {},
+  ): Promise<string> {
+    const res = await this.post<{ ticket: string }>('/api/tickets', { purpose, resource: path });
+    if (res.status !== 201) throw new Error(`ticket: ${res.status} ${JSON.stringify(res.body)}`);
+    return `${path}?${new URLSearchParams({ ...query, ticket: res.body.ticket }).toString()}`;
+  }
   post<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>> {
     return this.request<T>('POST', path, body ?? {});
   }

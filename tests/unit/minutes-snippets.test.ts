@@ -1,7 +1,6 @@
-import { getSchema } from '@tiptap/core';
 import { Node as PmNode } from '@tiptap/pm/model';
-import StarterKit from '@tiptap/starter-kit';
 import { describe, expect, it } from 'vitest';
+import { defaultProseMirrorSchema } from '../../collab/prosemirror';
 import type { MinutesNode } from '../../server/contracts/minutes';
 import { plainText, toLayoutBlocks } from '../../server/minutes/render/content-blocks';
 import {
@@ -11,7 +10,7 @@ import {
 } from '../../server/minutes/templates/snippets';
 import { ATTENDEE_NAMES, buildMeetingFacts } from '../support/minutes-fixtures';
 
-const schema = getSchema([StarterKit]);
+const schema = defaultProseMirrorSchema();
 
 /** Inserts the fragment into an empty document as the editor would, and checks it. */
 function insertable(fragment: MinutesNode[]): string {

@@ -1,7 +1,7 @@
-import { getSchema } from '@tiptap/core';
 import { Node as PmNode } from '@tiptap/pm/model';
-import StarterKit from '@tiptap/starter-kit';
 import { describe, expect, it } from 'vitest';
+import { factOf } from '../../collab/contracts/fact-sections';
+import { defaultProseMirrorSchema } from '../../collab/prosemirror';
 import type { MinutesNode } from '../../server/contracts/minutes';
 import { minutesContentSchema, minutesDocumentMetaSchema } from '../../server/contracts/minutes';
 import { plainText, toLayoutBlocks } from '../../server/minutes/render/content-blocks';
@@ -9,12 +9,47 @@ import { buildMinutesTemplate } from '../../server/minutes/templates/minutes.tem
 import { buildNoticeTemplate } from '../../server/minutes/templates/notice.template';
 import { ATTENDEE_NAMES, buildMeetingFacts } from '../support/minutes-fixtures';
 
-/** The editor's schema: content that passes here opens in Tiptap and in the collab server. */
-const schema = getSchema([StarterKit]);
+/** The editor's schema (StarterKit and the fact sections): content that passes here opens in Tiptap and in the collab server. */
+const schema = defaultProseMirrorSchema();
 
 function textOf(content: MinutesNode): string {
   return plainText(toLayoutBlocks(content));
 }
+
+describe('the draft while the meeting is live', () => {
+  const base = buildMeetingFacts();
+  const draft = buildMinutesTemplate({
+    ...base,
+    agendaItems: base.agendaItems.map((item, i) => ({ ...item, id: `item${String(i)}` })),
+    pending: true,
+  });
+  const text = textOf(draft.content);
+
+  it('states no attendance as fact: nobody is listed absent before the end', () => {
+    expect(text).not.toContain('Vắng mặt');
+    expect(text).toContain(
+      '(Thành phần tham dự được lập từ hồ sơ cuộc họp khi cuộc họp kết thúc.)',
+    );
+  });
+
+  it('marks the facts as sections that the end of the meeting rebuilds', () => {
+    const facts = (draft.content.content ?? []).flatMap((b) => factOf(b) ?? []);
+    expect(facts).toContain('attendance');
+    expect(facts).toContain('header');
+    expect(facts).toContain('closing');
+    expect(facts.some((f) => f.startsWith('speakers:'))).toBe(true);
+  });
+
+  it('keeps its fact sections in the editor schema', () => {
+    const node = PmNode.fromJSON(schema, draft.content);
+    const marked: string[] = [];
+    node.forEach((child) => {
+      const key = factOf({ type: child.type.name, attrs: child.attrs });
+      if (key) marked.push(key);
+    });
+    expect(marked).toContain('attendance');
+  });
+});
 
 describe('buildMinutesTemplate', () => {
   const draft = buildMinutesTemplate(buildMeetingFacts());
@@ -33,7 +68,7 @@ describe('buildMinutesTemplate', () => {
       numberSymbol: '12/BB-UBND',
       issuedOn: '2026-11-23',
     });
-    expect(meta.signatures.map((s) => s.title)).toEqual(['THƯ KÝ', 'CHỦ TỌA']);
+    expect(meta.signatures.map((s) => s.title)).toEqual(['THƯ KÝ', 'CHỦ TRÌ']);
     expect(meta.signatures.map((s) => s.name)).toEqual([
       ATTENDEE_NAMES.secretary,
       ATTENDEE_NAMES.chair,

@@ -45,9 +45,9 @@ export const documentsApi = {
   uploadPath: (meetingId: string) => `/api/meetings/${meetingId}/documents`,
   versionPath: (meetingId: string, documentId: string) =>
     `/api/meetings/${meetingId}/documents/${documentId}/versions`,
-  /** A download link; the token goes in the query because a plain link sends no header. */
-  contentUrl: (meetingId: string, documentId: string, token: string, version?: number) => {
-    const q = new URLSearchParams({ token, disposition: 'attachment' });
+  /** A plain download link (no credential): follow it with `followWithTicket`. */
+  contentUrl: (meetingId: string, documentId: string, version?: number) => {
+    const q = new URLSearchParams({ disposition: 'attachment' });
     if (version) q.set('version', String(version));
     return `/api/meetings/${meetingId}/documents/${documentId}/content?${q.toString()}`;
   },

@@ -20,6 +20,9 @@ export const minutesApi = {
   get: (id: string) => http.get<MeetingMinutes>(`/api/meetings/${id}/minutes`),
   recreate: (id: string, kind: MinutesKind, confirm: boolean) =>
     http.post<MinutesRecord>(`${base(id, kind)}/template`, { confirm }),
+  /** Rebuilds the facts from the record; with keepEdited, edited sections stay. */
+  rebuild: (id: string, kind: MinutesKind, keepEdited = false) =>
+    http.post<MinutesRecord>(`${base(id, kind)}/rebuild`, { keepEdited }),
   updateMeta: (id: string, kind: MinutesKind, meta: UpdateMinutesMetaInput) =>
     http.put<MinutesRecord>(`${base(id, kind)}/meta`, meta),
   submit: (id: string, kind: MinutesKind) => http.post<MinutesRecord>(`${base(id, kind)}/submit`),
@@ -47,10 +50,9 @@ export const minutesApi = {
 export const publishedApi = {
   list: (query: Partial<PublishedListQuery>) =>
     http.get<Page<PublishedMinutesVersion>>('/api/minutes/published', query),
-  /** A download link; a plain link sends no header, so the token (if any) goes in the query. */
-  fileUrl: (url: string, token?: string, inline = false) => {
+  /** A plain download link (no credential): follow it with `followWithTicket`. */
+  fileUrl: (url: string, inline = false) => {
     const q = new URLSearchParams();
-    if (token) q.set('token', token);
     if (inline) q.set('inline', 'true');
     const qs = q.toString();
     return qs ? `${url}?${qs}` : url;

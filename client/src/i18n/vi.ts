@@ -138,14 +138,14 @@ const vi = {
     service_unavailable: 'Dịch vụ tạm thời gián đoạn. Vui lòng thử lại sau.',
     not_configured: 'Chức năng này chưa được cấu hình trên máy chủ.',
     conference_ended:
-      'Chủ tọa đã kết thúc hội nghị truyền hình của cuộc họp này. Chủ tọa có thể mở lại.',
+      'Chủ trì đã kết thúc hội nghị truyền hình của cuộc họp này. Chủ trì có thể mở lại.',
     removed_from_conference:
-      'Chủ tọa đã mời bạn ra khỏi cầu truyền hình. Chỉ chủ tọa có thể cho bạn vào lại.',
+      'Chủ trì đã mời bạn ra khỏi cầu truyền hình. Chỉ chủ trì có thể cho bạn vào lại.',
     meeting_not_started:
-      'Cuộc họp chưa bắt đầu. Cầu truyền hình sẽ mở khi chủ tọa bắt đầu cuộc họp.',
+      'Cuộc họp chưa bắt đầu. Cầu truyền hình sẽ mở khi chủ trì bắt đầu cuộc họp.',
     meeting_over: 'Cuộc họp đã kết thúc. Cầu truyền hình đã đóng.',
     not_site_operator:
-      'Bạn không phải người vận hành điểm cầu nào của cuộc họp này. Đề nghị chủ tọa hoặc thư ký ghi tên bạn vào danh sách điểm cầu của đơn vị mình.',
+      'Bạn không phải người vận hành điểm cầu nào của cuộc họp này. Đề nghị chủ trì hoặc thư ký ghi tên bạn vào danh sách điểm cầu của đơn vị mình.',
     floor_required:
       'Điểm cầu này chưa được phát biểu. Hãy cho phát biểu trước khi đề nghị bật micro.',
     internal: 'Máy chủ gặp sự cố. Vui lòng thử lại; nếu vẫn lỗi, gửi mã yêu cầu cho quản trị viên.',

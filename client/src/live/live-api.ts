@@ -11,6 +11,7 @@ import type {
 import type { FloorEntry, FloorState } from '../../../server/contracts/speakers';
 import type { CreatePollInput, MyBallot, Poll, PollVoters } from '../../../server/contracts/votes';
 import { http } from '../api/http';
+import { ticketedUrl } from '../api/tickets';
 
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}`;
 
@@ -50,13 +51,19 @@ export const liveApi = {
     http.put<Attendance>(`${base(id)}/attendance/sites/${siteId}`, { status }),
 };
 
-/** URL of a document's content for the in-app viewer (the token rides in the query). */
-export function documentContentUrl(
-  meetingId: string,
-  documentId: string,
-  token: string | undefined,
-): string {
-  const q = new URLSearchParams({ disposition: 'inline' });
-  if (token) q.set('token', token);
-  return `${base(meetingId)}/documents/${documentId}/content?${q.toString()}`;
+/** Plain URL of a document's content (no credential: follow it with `followWithTicket`). */
+export function documentContentPath(meetingId: string, documentId: string): string {
+  return `${base(meetingId)}/documents/${documentId}/content`;
+}
+
+/** URL of a document's content for the in-app viewer, with a fresh single-use ticket. */
+export function documentContentUrl(meetingId: string, documentId: string): Promise<string> {
+  return ticketedUrl(documentContentPath(meetingId, documentId), 'download', {
+    disposition: 'inline',
+  });
+}
+
+/** URL of a meeting's live event stream from `lastEventId`, with a fresh single-use ticket. */
+export function liveStreamUrl(meetingId: string, lastEventId: number): Promise<string> {
+  return ticketedUrl(`${base(meetingId)}/live`, 'live', { lastEventId: String(lastEventId) });
 }

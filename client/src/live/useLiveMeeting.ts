@@ -2,7 +2,7 @@ import { onBeforeUnmount, ref, shallowRef } from 'vue';
 import type { Ref } from 'vue';
 import type { LiveEvent } from '../../../server/contracts/live';
 import { useAuthStore } from '../stores/auth';
-import { liveApi } from './live-api';
+import { liveApi, liveStreamUrl } from './live-api';
 import { applyLiveEvent } from './live-state';
 import type { LiveState } from './live-state';
 
@@ -34,7 +34,8 @@ export interface LiveMeeting {
  * without reloads: reads `GET /api/meetings/:id/live/state`, then follows the Server-Sent Events
  * stream from that `seq`. When the link drops it shows `offline` and reconnects by itself with
  * `lastEventId` = the last applied event, so the server replays what was missed (or says
- * `resync`, and the snapshot is read again). The access token is renewed before reconnecting.
+ * `resync`, and the snapshot is read again). The access token is renewed before reconnecting,
+ * and each connection carries a fresh single-use ticket (never the access token).
  * Must be called in a component's setup (it closes the stream on unmount).
  */
 export function useLiveMeeting(meetingId: string): LiveMeeting {
@@ -85,12 +86,17 @@ export function useLiveMeeting(meetingId: string): LiveMeeting {
     clearTimeout(timer);
   }
 
-  function open(): void {
+  /** Whether a stream should be open now (re-read after every await). */
+  const wanted = (): boolean => !stopped && state.value !== null;
+
+  async function open(): Promise<void> {
     close();
     if (stopped || !state.value) return;
-    const q = new URLSearchParams({ lastEventId: String(state.value.seq) });
-    if (auth.token) q.set('token', auth.token);
-    const es = new EventSource(`/api/meetings/${encodeURIComponent(meetingId)}/live?${q}`);
+    // A ticket per connection: EventSource cannot send the Authorization header.
+    const url = await liveStreamUrl(meetingId, state.value.seq);
+    if (!wanted()) return;
+    close();
+    const es = new EventSource(url);
     source = es;
     es.addEventListener('ready', () => {
       connection.value = 'live';
@@ -119,7 +125,7 @@ export function useLiveMeeting(meetingId: string): LiveMeeting {
       if (auth.expiresAt - Date.now() < 60_000) await auth.refresh();
       if (state.value) await liveApi.access(meetingId);
       else await loadSnapshot();
-      open();
+      await open();
     } catch (err) {
       error.value = state.value ? null : err;
       connection.value = 'offline';

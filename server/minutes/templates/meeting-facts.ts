@@ -12,6 +12,14 @@ export interface SiteFact {
   id: string;
   name: string;
   isHost?: boolean;
+  /** Connected (or marked present) at some time during the meeting. */
+  present?: boolean;
+  /** Video connection periods, ISO date-times (`to` unset: still connected). */
+  connections?: { from: string; to?: string }[];
+  /** When the roll call marked it present (a site present without a video link). */
+  markedPresentAt?: string;
+  /** Who operates the site. */
+  operators?: string[];
 }
 
 /** One invited participant and whether they attended. */
@@ -43,6 +51,8 @@ export interface PollOptionFact {
 
 /** A closed poll (biểu quyết) and its counted result. */
 export interface PollFact {
+  /** The poll's id (names its fact section in the draft). */
+  id?: string;
   question: string;
   options: PollOptionFact[];
   /** Participants entitled to vote. */
@@ -53,10 +63,17 @@ export interface PollFact {
   closedAt?: string;
   /** The declared outcome, e.g. "Thông qua". */
   outcome?: string;
+  /**
+   * What the percentages are taken of: the electorate, `eligible` people described by `label`
+   * (e.g. "đại biểu có mặt"), out of a pool of `pool` (e.g. the delegates invited).
+   */
+  base?: { label: string; pool: number };
 }
 
 /** One agenda item and what happened under it. */
 export interface AgendaItemFact {
+  /** The item's id; null for what happened outside any item (names its fact sections). */
+  id?: string | null;
   title: string;
   presenter?: PersonFact;
   summary?: string;
@@ -103,4 +120,10 @@ export interface MeetingFacts {
   };
   /** Fixed creation date for reproducible renders; defaults to `startedAt`. */
   createdAt?: string;
+  /**
+   * The meeting has not ended: who attended is not a fact yet (nobody is absent before the
+   * end), and the draft holds a placeholder in that section until it is rebuilt from the
+   * record. Speakers and closed polls so far are facts already.
+   */
+  pending?: boolean;
 }

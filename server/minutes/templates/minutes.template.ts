@@ -1,3 +1,9 @@
+import {
+  ATTENDANCE_FACT,
+  markFact,
+  pollFact,
+  speakersFact,
+} from '../../../collab/contracts/fact-sections';
 import type { MinutesDocumentMeta, MinutesNode } from '../../contracts/minutes';
 import { formatDateTimeVi, formatDateVi, formatTimeVi, vietnamDate } from './format-vi';
 import type { AgendaItemFact, MeetingFacts } from './meeting-facts';
@@ -25,12 +31,28 @@ export function upperVi(s: string): string {
   return s.normalize('NFC').toLocaleUpperCase('vi').normalize('NFC');
 }
 
+/** Fact section key of the header lines (times, place, chair, secretary). */
+export const HEADER_FACT = 'header';
+/** Fact section key of the closing line (the end time). */
+export const CLOSING_FACT = 'closing';
+/** Fact section key of the heading of what happened outside the agenda items. */
+export const OTHER_ITEMS_FACT = 'item:none';
+
+const PENDING = 'lập từ hồ sơ cuộc họp khi cuộc họp kết thúc';
+
 function agendaItemBlocks(item: AgendaItemFact, index: number): MinutesNode[] {
-  const out: MinutesNode[] = [heading(3, `${String(index + 1)}. ${item.title}`)];
+  const title = heading(3, `${String(index + 1)}. ${item.title}`);
+  const key = item.id === undefined ? null : speakersFact(item.id);
+  // The heading of "other matters" exists only with its facts: a fact section of its own.
+  const out: MinutesNode[] = item.id === null ? markFact(OTHER_ITEMS_FACT, [title]) : [title];
   if (item.presenter) out.push(labelled('Trình bày', `${personLine(item.presenter)}.`));
   if (item.summary) out.push(paragraph(item.summary));
-  out.push(...speakersSnippet({ speakers: item.speakers }));
-  for (const poll of item.polls) out.push(...pollSnippet(poll));
+  const speakers = speakersSnippet({ speakers: item.speakers });
+  out.push(...(key ? markFact(key, speakers) : speakers));
+  for (const poll of item.polls) {
+    const blocks = pollSnippet(poll);
+    out.push(...(poll.id ? markFact(pollFact(poll.id), blocks) : blocks));
+  }
   if (item.conclusions && item.conclusions.length > 0) {
     out.push(paragraph(bold('Kết luận:')));
     out.push(bulletList(item.conclusions.map((c) => [paragraph(c)])));
@@ -64,19 +86,26 @@ export function buildMinutesTemplate(facts: MeetingFacts): MinutesDraft {
     title: facts.title.normalize('NFC'),
     signatures: [
       { authority: [], title: 'THƯ KÝ', name: facts.secretary.name.normalize('NFC') },
-      { authority: [], title: 'CHỦ TỌA', name: facts.chair.name.normalize('NFC') },
+      { authority: [], title: 'CHỦ TRÌ', name: facts.chair.name.normalize('NFC') },
     ],
     recipients: facts.recipients.map((r) => r.normalize('NFC')),
     archive: (facts.archive ?? 'VT').normalize('NFC'),
     createdAt: facts.createdAt ?? facts.startedAt,
   };
   const blocks: MinutesNode[] = [
-    labelled('Thời gian bắt đầu', `${formatDateTimeVi(facts.startedAt)}.`),
-    labelled('Địa điểm', `${facts.location}.`),
-    labelled('Chủ trì', `${personLine(facts.chair)}.`),
-    labelled('Thư ký', `${personLine(facts.secretary)}.`),
+    ...markFact(HEADER_FACT, [
+      labelled('Thời gian bắt đầu', `${formatDateTimeVi(facts.startedAt)}.`),
+      labelled('Địa điểm', `${facts.location}.`),
+      labelled('Chủ trì', `${personLine(facts.chair)}.`),
+      labelled('Thư ký', `${personLine(facts.secretary)}.`),
+    ]),
     heading(2, 'I. THÀNH PHẦN THAM DỰ'),
-    ...attendanceSnippet({ sites: facts.sites, attendees: facts.attendees }),
+    ...markFact(
+      ATTENDANCE_FACT,
+      facts.pending
+        ? [paragraph(italic(`(Thành phần tham dự được ${PENDING}.)`))]
+        : attendanceSnippet({ sites: facts.sites, attendees: facts.attendees }),
+    ),
     heading(2, 'II. NỘI DUNG CUỘC HỌP'),
     ...(facts.agendaItems.length > 0
       ? facts.agendaItems.flatMap(agendaItemBlocks)
@@ -85,7 +114,7 @@ export function buildMinutesTemplate(facts: MeetingFacts): MinutesDraft {
     facts.conclusions.length > 0
       ? orderedList(facts.conclusions.map((c) => [paragraph(c)]))
       : paragraph(italic('(Kết luận của chủ trì cuộc họp.)')),
-    closing(facts),
+    ...markFact(CLOSING_FACT, [closing(facts)]),
   ];
   return { meta, content: doc(blocks) };
 }

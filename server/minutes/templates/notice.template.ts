@@ -1,9 +1,13 @@
+import { markFact } from '../../../collab/contracts/fact-sections';
 import type { MinutesNode } from '../../contracts/minutes';
 import { formatDateVi, vietnamDate } from './format-vi';
 import type { MeetingFacts } from './meeting-facts';
 import type { MinutesDraft } from './minutes.template';
 import { upperVi } from './minutes.template';
 import { bulletList, doc, heading, paragraph, personLine } from './prosemirror-build';
+
+/** Fact section key of the opening paragraph (who chaired, how many attended). */
+export const PARTICIPATION_FACT = 'participation';
 
 function lowerFirst(s: string): string {
   return s.length > 0 ? s.charAt(0).toLocaleLowerCase('vi') + s.slice(1) : s;
@@ -47,11 +51,17 @@ export function buildNoticeTemplate(facts: MeetingFacts): MinutesDraft {
     archive: (facts.notice?.archive ?? facts.archive ?? 'VT').normalize('NFC'),
     createdAt: facts.createdAt ?? facts.startedAt,
   };
-  const sites = facts.sites.length > 1 ? `, tại ${String(facts.sites.length)} điểm cầu` : '';
+  const sitesPresent = facts.sites.filter((s) => s.isHost || s.present !== false).length;
+  const sites = sitesPresent > 1 ? `, tại ${String(sitesPresent)} điểm cầu` : '';
+  const attended = facts.pending
+    ? 'Tham dự cuộc họp có … đại biểu'
+    : `Tham dự cuộc họp có ${String(present)} đại biểu${sites}`;
   const blocks: MinutesNode[] = [
-    paragraph(
-      `${formatDateVi(meetingDate).replace(/^n/, 'N')}, tại ${facts.location}, đồng chí ${personLine(chair)} chủ trì ${meetingName}. Tham dự cuộc họp có ${String(present)} đại biểu${sites}.`,
-    ),
+    ...markFact(PARTICIPATION_FACT, [
+      paragraph(
+        `${formatDateVi(meetingDate).replace(/^n/, 'N')}, tại ${facts.location}, đồng chí ${personLine(chair)} chủ trì ${meetingName}. ${attended}.`,
+      ),
+    ]),
     paragraph(
       `Sau khi nghe báo cáo và ý kiến phát biểu của các đại biểu dự họp, đồng chí ${chair.name} kết luận như sau:`,
     ),

@@ -31,9 +31,27 @@ function presence(label: string, people: AttendeeFact[]): MinutesNode[] {
   ];
 }
 
+function period(c: { from: string; to?: string }): string {
+  return c.to
+    ? `từ ${formatTimeVi(c.from)} đến ${formatTimeVi(c.to)}`
+    : `từ ${formatTimeVi(c.from)}`;
+}
+
+/** "có mặt, kết nối từ 08 giờ 05 phút đến 10 giờ 00 phút" or "không kết nối". */
+function siteLine(site: SiteFact): string {
+  if (site.isHost) return '';
+  if (site.present === undefined) return '';
+  if (!site.present) return ': vắng mặt (không kết nối)';
+  const periods = site.connections ?? [];
+  if (periods.length > 0) return `: có mặt, kết nối ${periods.map(period).join('; ')}`;
+  if (site.markedPresentAt) return `: có mặt (điểm danh lúc ${formatTimeVi(site.markedPresentAt)})`;
+  return ': có mặt';
+}
+
 /**
  * Attendance: who was present and who was absent, per site when the meeting has several
- * (host site first), with substitutes and absence reasons, and the overall count.
+ * (host site first) with each site's presence, connection times and operators, substitutes
+ * and absence reasons, and the overall count.
  */
 export function attendanceSnippet(input: {
   sites: SiteFact[];
@@ -47,12 +65,19 @@ export function attendanceSnippet(input: {
   const siteOf = (a: AttendeeFact): string | undefined =>
     a.siteId !== undefined && known.has(a.siteId) ? a.siteId : hostId;
   const present = input.attendees.filter((a) => a.present).length;
+  const sitesPresent = sites.filter((s) => s.isHost || s.present !== false).length;
   const out: MinutesNode[] = [
     paragraph(
       text(
         `Số đại biểu có mặt: ${String(present)}/${String(input.attendees.length)} đại biểu được mời`,
       ),
-      text(sites.length > 1 ? `, tại ${String(sites.length)} điểm cầu.` : '.'),
+      text(
+        sites.length > 1
+          ? sitesPresent === sites.length
+            ? `, tại ${String(sites.length)} điểm cầu.`
+            : `, tại ${String(sitesPresent)}/${String(sites.length)} điểm cầu.`
+          : '.',
+      ),
     ),
   ];
   const groups = sites.length > 1 ? sites : [undefined];
@@ -60,11 +85,17 @@ export function attendanceSnippet(input: {
     const people = site ? input.attendees.filter((a) => siteOf(a) === site.id) : input.attendees;
     if (site) {
       out.push(
-        paragraph(bold(site.isHost ? `Điểm cầu chính - ${site.name}` : `Điểm cầu ${site.name}`)),
+        paragraph(
+          bold(site.isHost ? `Điểm cầu chính - ${site.name}` : `Điểm cầu ${site.name}`),
+          text(siteLine(site)),
+        ),
       );
+      if (site.operators && site.operators.length > 0) {
+        out.push(paragraph(text(`Cán bộ điều hành điểm cầu: ${site.operators.join(', ')}.`)));
+      }
     }
     if (people.length === 0) {
-      out.push(paragraph(italic('Không có đại biểu được mời.')));
+      if (!site) out.push(paragraph(italic('Không có đại biểu được mời.')));
       continue;
     }
     out.push(
@@ -115,26 +146,28 @@ export function speakersSnippet(item: { title?: string; speakers: SpeakerFact[] 
 }
 
 /**
- * A poll's result: the question, the count per option against the eligible voters, turnout,
- * and the declared outcome.
+ * A poll's result: the question, the count per option with its percentage of the electorate
+ * (the base is named: who could vote, drawn from which pool), turnout, and the declared outcome.
  */
 export function pollSnippet(poll: PollFact): MinutesNode[] {
   const kind = poll.anonymous ? 'Biểu quyết kín' : 'Biểu quyết';
+  const base = poll.base;
+  const of = base
+    ? `số ${base.label} (${String(poll.eligible)} người)`
+    : 'số đại biểu có quyền biểu quyết';
   const options = poll.options.map((o) => [
     paragraph(
       bold(`${o.label}: `),
-      text(
-        `${String(o.votes)} phiếu, bằng ${formatPercentVi(o.votes, poll.eligible)} số đại biểu có quyền biểu quyết`,
-      ),
+      text(`${String(o.votes)} phiếu, bằng ${formatPercentVi(o.votes, poll.eligible)} ${of}`),
     ),
   ]);
+  const closed = poll.closedAt ? ` (kết thúc lúc ${formatTimeVi(poll.closedAt)})` : '';
+  const turnout = base
+    ? `Người có quyền biểu quyết: ${String(poll.eligible)}/${String(base.pool)} ${base.label} (${formatPercentVi(poll.eligible, base.pool)}); số phiếu đã biểu quyết: ${String(poll.cast)}/${String(poll.eligible)}${closed}.`
+    : `Số đại biểu có quyền biểu quyết: ${String(poll.eligible)}; số đại biểu đã biểu quyết: ${String(poll.cast)}${closed}.`;
   const out: MinutesNode[] = [
     paragraph(bold(`${kind}: `), text(poll.question)),
-    paragraph(
-      text(
-        `Số đại biểu có quyền biểu quyết: ${String(poll.eligible)}; số đại biểu đã biểu quyết: ${String(poll.cast)}${poll.closedAt ? ` (kết thúc lúc ${formatTimeVi(poll.closedAt)})` : ''}.`,
-      ),
-    ),
+    paragraph(text(turnout)),
     bulletList(options),
   ];
   if (poll.outcome) out.push(paragraph(bold('Kết quả: '), text(`${poll.outcome}.`)));

@@ -21,7 +21,7 @@ export const vi = {
       title: 'Micrô',
       askUnmute: 'Đề nghị bật micrô',
       askUnmuteOf: 'Đề nghị điểm cầu {name} bật micrô',
-      asked: 'Chủ tọa đề nghị bạn bật micrô.',
+      asked: 'Chủ trì đề nghị bạn bật micrô.',
       later: 'Để sau',
     },
     over: {

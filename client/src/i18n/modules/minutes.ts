@@ -7,37 +7,41 @@ export const vi = {
     kinds: { minutes: 'Biên bản', notice: 'Thông báo kết luận' },
     status: {
       drafting: 'Đang soạn',
-      submitted: 'Chờ chủ tọa duyệt',
+      submitted: 'Chờ chủ trì duyệt',
       approved: 'Đã duyệt, chờ ban hành',
       published: 'Đã ban hành',
     },
     editorLabel: 'Nội dung {kind}',
     noDraft: 'Chưa có dự thảo. Dự thảo được tạo từ mẫu khi cuộc họp bắt đầu.',
-    returned: 'Chủ tọa trả lại: {comment}',
+    returned: 'Chủ trì trả lại: {comment}',
     correcting: 'Đang đính chính bản đã ban hành',
     actions: {
       recreate: 'Tạo lại từ mẫu',
       recreateConfirm:
         'Dự thảo đã có nội dung. Thay bằng mẫu mới lập từ diễn biến cuộc họp? Nội dung hiện tại được lưu thành một phiên bản.',
       submit: 'Trình duyệt',
-      submitConfirm: 'Trình chủ tọa duyệt? Trong khi chờ duyệt, không ai sửa được nội dung.',
+      submitConfirm: 'Trình chủ trì duyệt? Trong khi chờ duyệt, không ai sửa được nội dung.',
       approve: 'Duyệt',
       return: 'Trả lại',
       returnTitle: 'Trả lại cho thư ký',
-      returnComment: 'Ý kiến của chủ tọa',
+      returnComment: 'Ý kiến của chủ trì',
       publish: 'Ban hành',
       publishConfirm:
         'Ban hành bản này? Hệ thống ký số tệp PDF và lưu bản không thể sửa đổi (HTML, PDF, DOCX).',
       correct: 'Đính chính',
       correctTitle: 'Đính chính bản đã ban hành',
       correctReason: 'Lý do đính chính',
+      rebuild: 'Lập lại từ hồ sơ',
+      rebuildConfirm:
+        'Lập lại thành phần tham dự, ý kiến phát biểu, kết quả biểu quyết và thời gian từ hồ sơ cuộc họp? Các phần đó được thay bằng số liệu hiện tại; nội dung khác giữ nguyên.',
       confirm: 'Đồng ý',
       done: 'Đã thực hiện.',
       published: 'Đã ban hành bản {version}.',
     },
     live: {
       title: 'Diễn biến cuộc họp',
-      insertHint: 'Chèn vào vị trí con trỏ trong văn bản; nội dung chèn vẫn sửa được.',
+      insertHint:
+        'Chèn vào vị trí con trỏ; nếu văn bản đã có phần này thì phần cũ được thay thế. Nội dung chèn vẫn sửa được.',
       attendance: 'Điểm danh',
       present: 'Có mặt {present}/{total}',
       insertAttendance: 'Chèn thành phần tham dự',
@@ -57,6 +61,7 @@ export const vi = {
       placeName: 'Địa danh',
       issuedOn: 'Ngày ban hành',
       save: 'Lưu thể thức',
+      numberHint: 'Nhập số do văn thư cấp (ví dụ 12/BB-UBND) trước khi ban hành.',
     },
     versions: {
       title: 'Các bản đã ban hành',
@@ -68,8 +73,16 @@ export const vi = {
       download: 'Tải {format}',
       signer: 'Ký số: {name}',
     },
+    handover: {
+      current: 'Thư ký: {name}',
+      choose: 'Chọn thư ký mới',
+      action: 'Đổi thư ký',
+      done: 'Đã đổi thư ký; biên bản ký tên thư ký mới.',
+    },
     errors: {
       conflict: 'Trạng thái văn bản vừa thay đổi hoặc chưa cho phép thao tác này. Tải lại trang.',
+      number_symbol_required:
+        'Văn bản chưa có số, ký hiệu (vẫn là "…"). Nhập số do văn thư cấp, ví dụ 12/BB-UBND, trong phần Thể thức văn bản rồi ban hành.',
     },
     public: {
       title: 'Tra cứu biên bản, thông báo đã ban hành',
@@ -143,13 +156,17 @@ export const en: typeof vi = {
       correct: 'Correct',
       correctTitle: 'Correct the published version',
       correctReason: 'Reason for the correction',
+      rebuild: 'Rebuild from the record',
+      rebuildConfirm:
+        'Rebuild attendance, speakers, poll results and times from the meeting record? Those parts are replaced with the current record; the rest of the text stays.',
       confirm: 'Confirm',
       done: 'Done.',
       published: 'Version {version} published.',
     },
     live: {
       title: 'The meeting so far',
-      insertHint: 'Inserted at the cursor in the text; what is inserted stays editable.',
+      insertHint:
+        'Inserted at the cursor; if the text already has this part, the old part is replaced. What is inserted stays editable.',
       attendance: 'Attendance',
       present: '{present}/{total} present',
       insertAttendance: 'Insert attendance',
@@ -169,6 +186,7 @@ export const en: typeof vi = {
       placeName: 'Place',
       issuedOn: 'Date of issue',
       save: 'Save form',
+      numberHint: 'Enter the number from the records office (e.g. 12/BB-UBND) before publishing.',
     },
     versions: {
       title: 'Published versions',
@@ -180,8 +198,16 @@ export const en: typeof vi = {
       download: 'Download {format}',
       signer: 'Signed by: {name}',
     },
+    handover: {
+      current: 'Secretary: {name}',
+      choose: 'Choose the new secretary',
+      action: 'Change secretary',
+      done: 'Secretary changed; the minutes sign with the new name.',
+    },
     errors: {
       conflict: 'The text just changed state or does not allow this yet. Reload the page.',
+      number_symbol_required:
+        'The text has no number and symbol yet (still "…"). Enter the number from the records office, e.g. 12/BB-UBND, under Document form, then publish.',
     },
     public: {
       title: 'Published minutes and notices',
