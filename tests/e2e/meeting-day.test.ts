@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Agenda, AgendaItem } from '../../server/contracts/agenda';
 import type { MeetingDocument } from '../../server/contracts/documents';
 import type { Meeting, Participant, Site } from '../../server/contracts/meetings';
-import type { MinutesRecord } from '../../server/contracts/minutes';
+import type { MeetingMinutes, MinutesRecord } from '../../server/contracts/minutes';
 import type { FloorState } from '../../server/contracts/speakers';
 import type { Poll } from '../../server/contracts/votes';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
@@ -167,6 +167,18 @@ describe('the meeting day, through the screens', () => {
       const res = await c.chair.get<Poll>(`/api/meetings/${meetingId}/polls/${poll.id}`);
       return res.body.results ? res.body : undefined;
     }, 'the closed poll');
+  }
+
+  /** The meeting's minutes record, read from the API. */
+  async function minutes(): Promise<MinutesRecord> {
+    return (await c.chair.get<MeetingMinutes>(`/api/meetings/${meetingId}/minutes`)).body.minutes;
+  }
+
+  /** The minutes' text as stored (the co-edited draft). */
+  async function minutesText(): Promise<string> {
+    return (
+      await c.chair.get<{ text: string }>(`/api/meetings/${meetingId}/minutes/minutes/content`)
+    ).body.text;
   }
 
   /** The chair grants the floor to whoever asked for it, named `name`. */
@@ -338,7 +350,8 @@ describe('the meeting day, through the screens', () => {
     await eventually(() => chair.getByTestId('roll-counts').textContent(), 20_000).toContain(
       'Đã kết nối 1',
     );
-    await eventually(() => chair.getByTestId('quorum-count').textContent()).toContain('3/');
+    // The three delegates checked in; the chair, who chairs, is present too.
+    await eventually(() => chair.getByTestId('quorum-count').textContent()).toContain('4/4');
   }, 120_000);
 
   it('the chair moves to the first item and gives the floor to a delegate, who is alerted', async () => {
@@ -445,37 +458,31 @@ describe('the meeting day, through the screens', () => {
     await editor.getByText('III. KẾT LUẬN CỦA CHỦ TRÌ').click();
     await secretary.getByTestId('insert-attendance').click();
     await eventually(() => editor.textContent()).toContain('Số đại biểu có mặt');
-    await secretary.getByLabel('Số, ký hiệu').fill(NUMBER);
-    await secretary.getByRole('button', { name: 'Lưu thể thức' }).click();
-    await eventually(
-      async () =>
-        (await c.secretary.get<MinutesRecord>(`/api/meetings/${meetingId}/minutes/minutes`)).body
-          .meta?.numberSymbol,
-    ).toBe(NUMBER);
+    await eventually(async () => (await minutesText()).includes('Số đại biểu có mặt')).toBe(true);
     await secretary.getByTestId('minutes-submit').click();
     await secretary.getByRole('button', { name: 'Đồng ý' }).click();
     await eventually(() => secretary.getByTestId('minutes-status').textContent()).toContain(
-      'Chờ chủ tọa duyệt',
+      'Chờ chủ trì duyệt',
     );
 
     const chairRow = await meetingRow(chair);
     await chairRow.getByTestId('entry-minutes').click();
     await chair.getByTestId('minutes-approve').click();
-    await eventually(
-      async () =>
-        (await c.chair.get<MinutesRecord>(`/api/meetings/${meetingId}/minutes/minutes`)).body
-          .status,
-    ).toBe('approved');
+    await eventually(async () => (await minutes()).status).toBe('approved');
 
-    await secretary.reload();
+    // The secretary, still on the page, gives the number and publishes.
+    await secretary.getByTestId('minutes-publish').waitFor({ timeout: 15_000 });
+    await secretary.getByTestId('minutes-number').fill(NUMBER);
+    await secretary.getByTestId('minutes-meta-save').click();
+    await eventually(async () => (await minutes()).meta?.numberSymbol).toBe(NUMBER);
     await secretary.getByTestId('minutes-publish').click();
     await secretary.getByRole('button', { name: 'Đồng ý' }).click();
     await secretary.getByTestId('minutes-versions').getByText('Bản 1').waitFor({ timeout: 30_000 });
-    const record = (
-      await c.secretary.get<MinutesRecord>(`/api/meetings/${meetingId}/minutes/minutes`)
-    ).body;
-    const version = must(record.versions[0]);
+    const version = must((await minutes()).versions[0]);
     expect(version.numberSymbol).toBe(NUMBER);
+    expect((await c.chair.get<Meeting>(`/api/meetings/${meetingId}`)).body.state).toBe(
+      'minutes_published',
+    );
     pdf = (await download(app.url, must(version.files.find((f) => f.format === 'pdf')).url)).bytes;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   }, 120_000);
