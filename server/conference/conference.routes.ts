@@ -20,6 +20,8 @@ import {
   videoRecordingSchema,
 } from '../contracts/conference';
 import type { ApiRouter } from '../http/api-router';
+import { meetingPolicy } from '../meetings/meeting-access.service';
+import { canChair } from '../meetings/meeting.policy';
 import type { ConferenceService } from './conference.service';
 
 const idParams = z.object({ id: objectIdSchema });
@@ -29,6 +31,9 @@ const TAGS = ['conference'];
 
 /** Largest webhook body accepted (LiveKit's are a few kilobytes). */
 const WEBHOOK_LIMIT = '256kb';
+
+/** SECURITY: the chair's controls are refused before their body is read (no 400 for others). */
+const chairOnly = meetingPolicy(canChair, 'Only the chair controls the conference.');
 
 /** `/api/meetings/:id/conference/...`: tokens, chair controls, roll call, recordings. */
 export function registerConferenceRoutes(api: ApiRouter, service: ConferenceService): void {
@@ -120,6 +125,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     path: `${base}/floor`,
     summary: 'Give a site or person the floor: publishing on (chair)',
     tags: TAGS,
+    authorize: chairOnly,
     params: idParams,
     body: conferenceTargetSchema,
     response: conferenceParticipantSchema,
@@ -132,6 +138,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     path: `${base}/floor/end`,
     summary: 'End the floor: publishing off, the tracks stop (chair)',
     tags: TAGS,
+    authorize: chairOnly,
     params: idParams,
     body: conferenceTargetSchema,
     response: conferenceParticipantSchema,
@@ -144,6 +151,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     path: `${base}/mute`,
     summary: "Mute a participant's microphone, or one of its tracks (chair)",
     tags: TAGS,
+    authorize: chairOnly,
     params: idParams,
     body: conferenceMuteSchema,
     response: conferenceMuteResultSchema,
@@ -158,6 +166,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     summary:
       'Ask a participant holding the floor to turn its microphone on; its screen asks the people there (chair)',
     tags: TAGS,
+    authorize: chairOnly,
     params: idParams,
     body: conferenceTargetSchema,
     errors: [403, 404, 409, 503],
@@ -183,6 +192,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     path: `${base}/spotlight`,
     summary: 'Show a participant large on every screen, or clear it with null (chair)',
     tags: TAGS,
+    authorize: chairOnly,
     params: idParams,
     body: conferenceSpotlightSchema,
     response: conferenceRoomMetadataSchema,
@@ -206,6 +216,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     path: `${base}/readmit`,
     summary: 'Let a removed participant join the conference again (chair)',
     tags: TAGS,
+    authorize: chairOnly,
     params: idParams,
     body: conferenceTargetSchema,
     errors: [403, 404, 409],
@@ -221,6 +232,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     summary:
       'Disconnect a participant from the conference; it gets no new token until let back in (chair)',
     tags: TAGS,
+    authorize: chairOnly,
     params: idParams,
     body: conferenceTargetSchema,
     errors: [403, 404, 409, 503],

@@ -108,7 +108,7 @@ async function presentFor(actor: AuthUser, meetings: ListedMeeting[]): Promise<M
       { _id: { $in: ids.map((id) => participantKey(id.toHexString(), actor.id)) } },
       { role: 1, meetingId: 1 },
     ).lean(),
-    // Sites list their operators in operatorIds; operatorId is the one operator of older sites.
+    // Sites stored before operatorIds existed name their one operator in operatorId.
     SiteModel.find(
       {
         meetingId: { $in: ids },

@@ -21,7 +21,13 @@ import type { MeetingAccess } from '../meetings/meeting.policy';
 import { isDuplicateKey, serializedUpdate } from '../write-serialization';
 import { MinutesRecordModel, MinutesVersionModel } from './minutes.model';
 import type { MinutesRecordRow, MinutesVersionRow } from './minutes.model';
-import { actorOf, minutesAbilities, refusal } from './minutes.workflow';
+import {
+  ACTION_REFUSALS,
+  ACTION_ROLES,
+  actorOf,
+  minutesAbilities,
+  refusal,
+} from './minutes.workflow';
 import type { MinutesAction, MinutesActor } from './minutes.workflow';
 import type { PdfSigner } from './signing/signing-credentials';
 
@@ -195,6 +201,23 @@ export function createMinutesRecords(deps: MinutesServiceDeps) {
     };
   }
 
+  /**
+   * The role part of the workflow table, for a route's `authorize` (before its body is read):
+   * 403 unless the caller holds a role that may take `action` at some step.
+   * @throws 404 (meeting hidden), 403.
+   */
+  async function authorizeAction(
+    user: AuthUser,
+    meetingId: string,
+    action: MinutesAction,
+  ): Promise<void> {
+    const actor = await actorFor(await accessFor(user, meetingId));
+    if (!actor) throw notFound(`Meeting ${meetingId}`);
+    if (!ACTION_ROLES[action].some((r) => actor.roles.has(r))) {
+      throw forbidden(ACTION_REFUSALS[action]);
+    }
+  }
+
   const stepError = (status: MinutesStatus, action: string, needed: string) =>
     conflict(`The text is ${status}; ${action} needs it to be ${needed}.`, { status });
 
@@ -259,6 +282,7 @@ export function createMinutesRecords(deps: MinutesServiceDeps) {
     update,
     refresh,
     accessFor,
+    authorizeAction,
     recordDto,
     stepError,
     forAction,

@@ -129,6 +129,7 @@ export function minutesRoutes(
       summary:
         'Rebuild the facts of the draft from the record (attendance, speakers per item, polls, times); the text written around them stays',
       tags,
+      authorize: ({ user, params }) => service.authorizeAction(user, params.id, 'edit'),
       params: minutesParamsSchema,
       body: rebuildMinutesSchema,
       response: minutesRecordSchema,
@@ -258,7 +259,7 @@ export function minutesRoutes(
       path: '/meetings/:id/minutes/:kind/correct',
       summary: 'Start a correction of the published text (published later as a new version)',
       tags,
-      authorize: meetingPolicy(takesMinutesRole, 'Only the secretary starts a correction.'),
+      authorize: ({ user, params }) => service.authorizeAction(user, params.id, 'correct'),
       params: minutesParamsSchema,
       body: correctMinutesSchema,
       response: minutesRecordSchema,

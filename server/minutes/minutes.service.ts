@@ -19,6 +19,7 @@ export function createMinutesService(deps: MinutesServiceDeps) {
   const drafting = createDrafting(core);
   return {
     docName: core.docName,
+    authorizeAction: core.authorizeAction,
     ...drafting,
     ...createApproval(core),
     ...createPublishing(core),

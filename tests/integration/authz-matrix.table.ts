@@ -175,20 +175,22 @@ export const AUTHZ_MATRIX: Record<string, string> = {
     '401 403/403/404 403 403 409 409 403/403/404 403 403',
   'POST /api/meetings/{id}/conference/roll-call/{siteId}/present-by-phone':
     '401 403/403/404 403 403 404 404 403/403/404 403 403',
-  'POST /api/meetings/{id}/conference/floor': '401 400/400/404 400 400 400 400 400/400/404 400 400',
+  'POST /api/meetings/{id}/conference/floor': '401 403/403/404 403 403 403 400 403/403/404 403 403',
   'POST /api/meetings/{id}/conference/floor/end':
-    '401 400/400/404 400 400 400 400 400/400/404 400 400',
-  'POST /api/meetings/{id}/conference/mute': '401 400/400/404 400 400 400 400 400/400/404 400 400',
+    '401 403/403/404 403 403 403 400 403/403/404 403 403',
+  'POST /api/meetings/{id}/conference/mute': '401 403/403/404 403 403 403 400 403/403/404 403 403',
+  'POST /api/meetings/{id}/conference/ask-unmute':
+    '401 403/403/404 403 403 403 400 403/403/404 403 403',
   'POST /api/meetings/{id}/conference/mute-all':
     '401 403/403/404 403 403 403 409 403/403/404 403 403',
   'POST /api/meetings/{id}/conference/spotlight':
-    '401 400/400/404 400 400 400 400 400/400/404 400 400',
+    '401 403/403/404 403 403 403 400 403/403/404 403 403',
   'GET /api/meetings/{id}/conference/removed':
     '401 403/403/404 403 403 200 200 403/403/404 403 403',
   'POST /api/meetings/{id}/conference/readmit':
-    '401 400/400/404 400 400 400 400 400/400/404 400 400',
+    '401 403/403/404 403 403 403 400 403/403/404 403 403',
   'POST /api/meetings/{id}/conference/remove':
-    '401 400/400/404 400 400 400 400 400/400/404 400 400',
+    '401 403/403/404 403 403 403 400 403/403/404 403 403',
   'GET /api/meetings/{id}/conference/recording':
     '401 403/403/404 200 200 200 200 403/403/404 200 200',
   'POST /api/meetings/{id}/conference/recording/start':
@@ -205,6 +207,8 @@ export const AUTHZ_MATRIX: Record<string, string> = {
   'GET /api/meetings/{id}/minutes/{kind}/content':
     '401 403/403/404 200 200 200 200 403/403/404 200 200',
   'POST /api/meetings/{id}/minutes/{kind}/template':
+    '401 403/403/404 403 403 400 400 403/403/404 403 403',
+  'POST /api/meetings/{id}/minutes/{kind}/rebuild':
     '401 403/403/404 403 403 400 400 403/403/404 403 403',
   'PUT /api/meetings/{id}/minutes/{kind}/meta':
     '401 403/403/404 403 403 400 400 403/403/404 403 403',
