@@ -88,6 +88,7 @@ const envSchema = z.object({
     .max(2048, 'expected at most 2048')
     .default(50),
   LIVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  CONFERENCE_MAX_PARTICIPANTS: z.coerce.number().int().min(2).max(10_000).default(100),
   SIGNING_CERTIFICATES: z
     .string()
     .trim()
@@ -188,6 +189,11 @@ export interface Config {
   /** Interval of keep-alive comments on live streams (LIVE_HEARTBEAT_SECONDS, default 15). */
   liveHeartbeatMs: number;
   /**
+   * Most participants (people and sites) connected to one meeting's conference at once; the
+   * next is refused with `room_full` (CONFERENCE_MAX_PARTICIPANTS, default 100).
+   */
+  conferenceMaxParticipants: number;
+  /**
    * Signing of published minutes: per-unit PKCS#12 by unit code (SIGNING_CERTIFICATES, JSON)
    * and whether a unit without one gets a self-signed demo certificate in DATA_DIR/signing
    * (SIGNING_DEMO_CERTIFICATES; default true outside production, never in production).
@@ -267,6 +273,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),
     liveHeartbeatMs: e.LIVE_HEARTBEAT_SECONDS * 1000,
+    conferenceMaxParticipants: e.CONFERENCE_MAX_PARTICIPANTS,
     signing: {
       units: e.SIGNING_CERTIFICATES,
       allowDemoCertificates:

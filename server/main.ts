@@ -32,6 +32,8 @@ import { MediaService } from '../media/media-service';
 import { startConference } from './conference/conference.module';
 import type { ConferenceModule } from './conference/conference.module';
 import { startMinutes } from './minutes/minutes.module';
+import { startChat } from './chat/chat.module';
+import { registerStatsRoutes } from './stats/stats.routes';
 import { installProcessGuard } from './process-guard';
 
 /** Repository root (for .tools/bin and the built client). */
@@ -150,6 +152,7 @@ export async function startServer(
     conference = startConference({
       media: new MediaService({ livekit, recorder: { spoolDir } }),
       logger,
+      maxParticipants: config.conferenceMaxParticipants,
     });
     // Meeting records (issue 3): live-event fan-out (Redis when REDIS_URL is set); REST agenda
     // edits go through the co-edited agenda document.
@@ -163,6 +166,15 @@ export async function startServer(
     });
     // Minutes (issue 7): drafts from templates, approval, signed publishing, public search.
     const minutes = startMinutes({ collab, records, logger, config });
+    // Chat (issue 14): per meeting, on the live stream; the secretary copies into the minutes.
+    const chat = startChat({
+      logger,
+      minutes: {
+        documents: collab.server.documents,
+        docName: (meetingId) => minutes.service.docName(meetingId, 'minutes'),
+        isLocked: (meetingId) => minutes.service.isLocked(meetingId, 'minutes'),
+      },
+    });
     const seeded =
       config.seed === 'demo'
         ? await seedDemoData(
@@ -193,7 +205,14 @@ export async function startServer(
         `${livekitOrigin.protocol}//${livekitOrigin.host}`,
         `${livekitOrigin.protocol.replace('ws', 'http')}//${livekitOrigin.host}`,
       ],
-      modules: [...records.modules, ...collab.modules, ...conference.modules, ...minutes.modules],
+      modules: [
+        ...records.modules,
+        ...collab.modules,
+        ...conference.modules,
+        ...minutes.modules,
+        ...chat.modules,
+        registerStatsRoutes,
+      ],
       rawRoutes: conference.rawRoutes,
     });
     httpServer = createServer(app);

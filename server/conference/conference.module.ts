@@ -6,12 +6,15 @@ import { meetingService } from '../meetings/meeting.service';
 import type { FloorHooks } from '../speakers/floor-hooks';
 import { mountConferenceWebhook, registerConferenceRoutes } from './conference.routes';
 import { ConferenceService } from './conference.service';
+import { announceRefusal, RoomLimit } from './room-limit';
 
 /** What the conference module needs from the composition root. */
 export interface ConferenceOptions {
   /** The media library, built by server/main.ts from the LiveKit config. */
   media: MediaService;
   logger: Logger;
+  /** Most simultaneous connections per room (CONFERENCE_MAX_PARTICIPANTS); unset: no limit. */
+  maxParticipants?: number;
 }
 
 /** The conference module, started: what server/main.ts wires into the app. */
@@ -60,7 +63,11 @@ function listenToLifecycle(logger: Logger): void {
  * `/api/meetings/:id/conference`, the LiveKit webhook and the floor hooks.
  */
 export function startConference(opts: ConferenceOptions): ConferenceModule {
-  const service = new ConferenceService(opts.media, opts.logger);
+  const limit =
+    opts.maxParticipants === undefined
+      ? undefined
+      : new RoomLimit(opts.maxParticipants, announceRefusal);
+  const service = new ConferenceService(opts.media, opts.logger, limit);
   active.add(service);
   listenToLifecycle(opts.logger);
   return {

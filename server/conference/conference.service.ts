@@ -59,6 +59,7 @@ import {
 import type { RecordingLean } from './conference.model';
 import { isMediaFailure, mediaCall } from './media-error-map';
 import { KeyedQueue } from '../keyed-queue';
+import type { RoomLimit } from './room-limit';
 
 /** The GridFS bucket holding conference recordings (collections recording_files.*). */
 export const RECORDING_BUCKET = 'recording_files';
@@ -132,6 +133,8 @@ export class ConferenceService {
   constructor(
     private readonly media: MediaService,
     private readonly logger: Logger,
+    /** The configured limit of simultaneous connections per room (none: unlimited). */
+    private readonly roomLimit?: RoomLimit,
   ) {}
 
   /** Turns publishing on and off when the speaker queue grants and ends the floor. */
@@ -322,7 +325,8 @@ export class ConferenceService {
    * A conference token for the caller's role in a live meeting. Each refusal has its own code:
    * 404 (no such meeting, or a hidden one), 403 `not_site_operator` (neither invited nor an
    * operator of a site), 409 `meeting_not_started` / `meeting_over` / `conference_ended`, 403
-   * `removed_from_conference`, 400 (several sites and no `siteId`), 503 (LiveKit).
+   * `removed_from_conference`, 400 (several sites and no `siteId`), 503 (LiveKit),
+   * 409 `room_full` beyond CONFERENCE_MAX_PARTICIPANTS.
    */
   async token(
     user: AuthUser,
@@ -347,6 +351,11 @@ export class ConferenceService {
       );
     }
     await this.withRoom(meetingId, () => Promise.resolve());
+    await this.roomLimit?.admit(user, meetingId, identity, who.displayName, async () =>
+      (await this.withRoom(meetingId, () => this.media.control.listParticipants(meetingId))).map(
+        (p) => p.identity,
+      ),
+    );
     const info = await mediaCall(() =>
       this.media.createJoinInfo({
         meetingId,

@@ -29,6 +29,7 @@ export const errorCodes = [
   'floor_required',
   'number_symbol_required',
   'minutes_not_published',
+  'room_full',
   'internal',
 ] as const;
 

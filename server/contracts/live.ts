@@ -42,6 +42,14 @@ export const liveEventTypes = [
    * returned, published, corrected); the minutes screens read the record again.
    */
   'minutes.changed',
+  /** `{ message }`: a chat message (see chat.ts); private ones reach only their audience. */
+  'chat.message',
+  /** `{ messageId, hiddenAt }`: the chair hid a chat message. */
+  'chat.hidden',
+  /** `{ identity, displayName, limit, connected }`: a join was refused, the room being full. */
+  'conference.refused',
+  /** `{}`: an event meant for other people (a private chat message); only its `seq` counts. */
+  'restricted',
   /** `{}`: too much was missed; fetch `GET /api/meetings/:id/live/state` again. */
   'resync',
 ] as const;
@@ -56,6 +64,11 @@ export const liveEventSchema = z.object({
   type: z.enum(liveEventTypes),
   at: isoDateTimeSchema,
   data: z.record(z.string(), z.unknown()),
+  /**
+   * Server side only: the users who may see the event (unset: everyone who may follow the
+   * meeting). Streams send others a `restricted` event in its place; never sent to clients.
+   */
+  audience: z.array(objectIdSchema).optional(),
 });
 /** One live event. */
 export type LiveEvent = z.infer<typeof liveEventSchema>;

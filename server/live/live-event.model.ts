@@ -10,6 +10,8 @@ const liveEventSchema = new Schema(
     at: { type: Date, required: true },
     /** The event data as JSON text (free of FerretDB's key and nesting limits). */
     data: { type: String, required: true },
+    /** User ids that may see the event (unset: everyone following the meeting). */
+    audience: { type: [String], default: undefined },
   },
   { collection: 'live_events', versionKey: false },
 );

@@ -15,11 +15,30 @@ export class LiveStream {
   private unsubscribe: (() => void) | undefined;
   private closed = false;
 
+  /**
+   * @param viewerId the user the stream is for: events whose `audience` leaves them out are
+   * sent as `restricted` placeholders (same `seq`, no data), so the sequence has no gaps.
+   */
   constructor(
     private readonly meetingId: string,
+    private readonly viewerId: string,
     private readonly write: (event: LiveEvent) => void,
     private readonly onError: (err: unknown) => void,
   ) {}
+
+  /** SECURITY: the one place events leave for a client; private data stays with its audience. */
+  private send(event: LiveEvent): void {
+    const { audience, ...rest } = event;
+    if (!audience || audience.includes(this.viewerId)) this.write(rest);
+    else
+      this.write({
+        meetingId: rest.meetingId,
+        seq: rest.seq,
+        type: 'restricted',
+        at: rest.at,
+        data: {},
+      });
+  }
 
   /** Subscribes, then sends what the client missed after `lastEventId` (none: start now). */
   start(lastEventId: number | undefined): Promise<void> {
@@ -67,7 +86,7 @@ export class LiveStream {
     if (this.isClosed() || event.seq <= this.lastSent) return;
     if (event.seq > this.lastSent + 1) await this.fill(event.seq - 1);
     if (this.isClosed() || event.seq <= this.lastSent) return;
-    this.write(event);
+    this.send(event);
     this.lastSent = event.seq;
   }
 
@@ -77,7 +96,7 @@ export class LiveStream {
       if (events.length === 0) return;
       for (const event of events) {
         if (this.isClosed()) return;
-        this.write(event);
+        this.send(event);
         this.lastSent = event.seq;
       }
     }

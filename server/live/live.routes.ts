@@ -110,6 +110,7 @@ export function registerLiveRoutes(api: ApiRouter, opts: LiveRoutesOptions): voi
       };
       const stream = new LiveStream(
         params.id,
+        user.id,
         (event) => write(format(event)),
         (err) => {
           opts.logger.warn({ err, meetingId: params.id }, 'live stream failed; closing it');

@@ -48,6 +48,7 @@ function toEvent(r: {
   type: string;
   at: Date;
   data: string;
+  audience?: string[] | null | undefined;
 }): LiveEvent {
   return {
     meetingId: r.meetingId.toHexString(),
@@ -55,6 +56,7 @@ function toEvent(r: {
     type: r.type as LiveEventType,
     at: r.at.toISOString(),
     data: JSON.parse(r.data) as Record<string, unknown>,
+    ...(r.audience ? { audience: r.audience } : {}),
   };
 }
 
@@ -67,12 +69,15 @@ export const liveService = {
   /**
    * Records and fans out an event. Never throws: the change it reports has already been
    * made, so a failure here is logged and the clients catch up on their next event.
+   * `audience` (user ids) restricts who receives the data; others receive a `restricted`
+   * placeholder with the same `seq` (see live-stream.ts).
    * @returns the event, or null when it could not be recorded.
    */
   async publish(
     meetingId: string,
     type: LiveEventType,
     data: Record<string, unknown>,
+    audience?: string[],
   ): Promise<LiveEvent | null> {
     try {
       const at = new Date();
@@ -85,6 +90,7 @@ export const liveService = {
           type,
           at,
           data: json,
+          ...(audience ? { audience } : {}),
         });
         return { seq: next };
       });
@@ -94,6 +100,7 @@ export const liveService = {
         type,
         at: at.toISOString(),
         data: JSON.parse(json) as Record<string, unknown>,
+        ...(audience ? { audience } : {}),
       };
       await bus.publish(event);
       return event;

@@ -237,4 +237,13 @@ export const AUTHZ_MATRIX: Record<string, string> = {
   'DELETE /api/minutes/published/{versionId}': '404 404 404 404 404 404 404 404 404',
   'GET /api/minutes/published/{versionId}/files/{format}': '404 404 404 404 404 404 404 404 404',
   'POST /api/minutes/verify': '400 400 400 400 400 400 400 400 400',
+  'GET /api/meetings/{id}/chat':
+    '401 200/200/404 200 200 200 200 200/200/404 200/200/403 200/200/403',
+  'POST /api/meetings/{id}/chat': '401 403/403/404 400 400 400 400 403/403/404 403 403',
+  'POST /api/meetings/{id}/chat/{messageId}/hide':
+    '401 403/403/404 403 403 403 404 403/403/404 403 403',
+  'POST /api/meetings/{id}/chat/{messageId}/minutes':
+    '401 403/403/404 403 403 404 403 403/403/404 403 403',
+  'GET /api/stats/usage': '401 403 403 403 403 403 200 200 200',
+  'GET /api/stats/usage.csv': '401 403 403 403 403 403 200 200 200',
 };

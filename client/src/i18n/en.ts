@@ -149,6 +149,8 @@ const en: typeof vi = {
       "You are not an operator of any site in this meeting. Ask the chair or the secretary to name you in your unit's site in the sites list.",
     floor_required:
       'This site does not hold the floor. Give it the floor before asking it to unmute.',
+    room_full:
+      'The online room has reached its configured limit of simultaneous connections. Tell the chair, or try again when a site leaves.',
     internal:
       'The server ran into a problem. Try again; if it persists, give the administrator the request id.',
   },

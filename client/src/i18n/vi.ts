@@ -148,6 +148,8 @@ const vi = {
       'Bạn không phải người vận hành điểm cầu nào của cuộc họp này. Đề nghị chủ trì hoặc thư ký ghi tên bạn vào danh sách điểm cầu của đơn vị mình.',
     floor_required:
       'Điểm cầu này chưa được phát biểu. Hãy cho phát biểu trước khi đề nghị bật micro.',
+    room_full:
+      'Phòng họp trực tuyến đã đủ số điểm kết nối tối đa theo cấu hình. Hãy báo chủ trì hoặc thử lại khi có điểm cầu rời phòng.',
     internal: 'Máy chủ gặp sự cố. Vui lòng thử lại; nếu vẫn lỗi, gửi mã yêu cầu cho quản trị viên.',
   },
   notFound: {

@@ -107,6 +107,10 @@ export function applyLiveEvent(state: LiveState, event: LiveEvent): LiveFollowUp
     case 'documents.changed':
     case 'conference.unmute_requested':
     case 'minutes.changed':
+    case 'chat.message':
+    case 'chat.hidden':
+    case 'restricted':
+    case 'conference.refused':
       return 'none';
   }
 }

@@ -1,0 +1,96 @@
+/** Strings of the usage statistics page (administrators). */
+export const vi = {
+  stats: {
+    nav: 'Thống kê',
+    title: 'Thống kê sử dụng',
+    intro:
+      'Số cuộc họp đã tổ chức theo đơn vị chủ trì và tháng, điểm cầu kết nối, tỷ lệ tham dự và biên bản ban hành đúng hạn (trong {days} ngày kể từ giờ kết thúc theo lịch).',
+    from: 'Từ tháng',
+    to: 'Đến tháng',
+    unit: 'Đơn vị (và các đơn vị trực thuộc)',
+    allUnits: 'Tất cả đơn vị trong phạm vi',
+    exportCsv: 'Xuất CSV',
+    loading: 'Đang tải số liệu…',
+    empty: 'Không có cuộc họp nào đã tổ chức trong khoảng thời gian này.',
+    totals: {
+      meetingsHeld: 'Cuộc họp đã tổ chức',
+      sitesConnected: 'Điểm cầu đã kết nối / được mời',
+      avgJoinDelay: 'Thời gian vào phòng trung bình',
+      attendance: 'Tỷ lệ đại biểu tham dự',
+      minutesOnTime: 'Biên bản ban hành đúng hạn',
+      reconnections: 'Số lần điểm cầu kết nối lại',
+    },
+    minutes: '{n} phút',
+    none: '—',
+    charts: {
+      meetings: 'Số cuộc họp theo tháng',
+      minutes: 'Biên bản theo tháng',
+      published: 'Đã ban hành',
+      onTime: 'Đúng hạn',
+      attendance: 'Tỷ lệ tham dự theo tháng (%)',
+      sites: 'Điểm cầu theo tháng',
+      invited: 'Được mời',
+      connected: 'Đã kết nối',
+    },
+    columns: {
+      month: 'Tháng',
+      unit: 'Đơn vị chủ trì',
+      meetingsHeld: 'Cuộc họp',
+      sites: 'Điểm cầu (kết nối/mời)',
+      avgJoinDelay: 'Vào phòng TB (phút)',
+      reconnections: 'Kết nối lại',
+      attendance: 'Tỷ lệ tham dự',
+      minutes: 'Biên bản (đúng hạn/ban hành)',
+    },
+    qualityNote:
+      'Chất lượng kết nối được thể hiện qua số lần điểm cầu phải kết nối lại; hệ thống chưa lưu chỉ số chất lượng đường truyền theo thời gian.',
+  },
+};
+
+export const en: typeof vi = {
+  stats: {
+    nav: 'Statistics',
+    title: 'Usage statistics',
+    intro:
+      'Meetings held per host unit and month, sites connected, attendance, and minutes published on time (within {days} days of the scheduled end).',
+    from: 'From month',
+    to: 'To month',
+    unit: 'Unit (and those below it)',
+    allUnits: 'Every unit in scope',
+    exportCsv: 'Export CSV',
+    loading: 'Loading figures…',
+    empty: 'No meeting was held in this period.',
+    totals: {
+      meetingsHeld: 'Meetings held',
+      sitesConnected: 'Sites connected / invited',
+      avgJoinDelay: 'Average join delay',
+      attendance: 'Attendance of delegates',
+      minutesOnTime: 'Minutes published on time',
+      reconnections: 'Site reconnections',
+    },
+    minutes: '{n} min',
+    none: '—',
+    charts: {
+      meetings: 'Meetings per month',
+      minutes: 'Minutes per month',
+      published: 'Published',
+      onTime: 'On time',
+      attendance: 'Attendance per month (%)',
+      sites: 'Sites per month',
+      invited: 'Invited',
+      connected: 'Connected',
+    },
+    columns: {
+      month: 'Month',
+      unit: 'Host unit',
+      meetingsHeld: 'Meetings',
+      sites: 'Sites (connected/invited)',
+      avgJoinDelay: 'Avg join delay (min)',
+      reconnections: 'Reconnections',
+      attendance: 'Attendance',
+      minutes: 'Minutes (on time/published)',
+    },
+    qualityNote:
+      'Connection quality is shown as the number of times sites had to reconnect; link-quality samples over time are not stored yet.',
+  },
+};
