@@ -137,6 +137,7 @@ describe('the meeting day, through the screens', () => {
     );
     // The ballot is on screen, not below the documents.
     const box = must(await ballot.boundingBox());
+    expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y + 60).toBeLessThan(page.viewportSize()?.height ?? 0);
     await ballot.getByTestId(`choice-${String(choice)}`).click();
     await ballot.getByTestId('ballot-submit').click();
