@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
@@ -62,10 +63,15 @@ describe('usage statistics page in Chromium', () => {
       expect(await admin.page.locator('[data-testid="stats-page"] svg[role="img"]').count()).toBe(
         4,
       );
+      // The link carries no token: the click fetches a single-use ticket and downloads.
       const href = must(await admin.page.getByTestId('stats-csv').getAttribute('href'));
-      const res = await fetch(app.url + href);
-      expect(res.status).toBe(200);
-      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(href).not.toContain('token=');
+      const [download] = await Promise.all([
+        admin.page.waitForEvent('download'),
+        admin.page.getByTestId('stats-csv').click(),
+      ]);
+      expect(download.url()).toContain('ticket=');
+      const bytes = new Uint8Array(await readFile(must(await download.path())));
       expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(new TextDecoder().decode(bytes)).toContain('Ủy ban nhân dân tỉnh Vĩnh Phúc,1,');
     } finally {
