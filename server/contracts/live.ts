@@ -37,6 +37,11 @@ export const liveEventTypes = [
    * microphone back on; its screen asks the people there, who accept or not.
    */
   'conference.unmute_requested',
+  /**
+   * `{ kind, status }`: the minutes or the notice moved in their workflow (submitted, approved,
+   * returned, published, corrected); the minutes screens read the record again.
+   */
+  'minutes.changed',
   /** `{ message }`: a chat message (see chat.ts); private ones reach only their audience. */
   'chat.message',
   /** `{ messageId, hiddenAt }`: the chair hid a chat message. */

@@ -3,6 +3,8 @@ import type { RouteModule } from '../app';
 import type { CollabModule } from '../collab/collab.module';
 import type { Config } from '../config';
 import type { Records } from '../records';
+import type { MinutesKind, MinutesStatus } from '../contracts/minutes';
+import { liveService } from '../live/live.service';
 import { minutesRoutes } from './minutes.routes';
 import { createMinutesService } from './minutes.service';
 import type { MinutesService } from './minutes.service';
@@ -78,5 +80,8 @@ export function startMinutes(opts: MinutesOptions): MinutesModule {
   void warmUpMinutesRendering(opts.fontDir).catch((err: unknown) => {
     logger.warn({ err }, 'warming up the minutes renderers failed (are the fonts installed?)');
   });
-  return { modules: [minutesRoutes(service)], service };
+  const notify = async (meetingId: string, kind: MinutesKind, status: MinutesStatus) => {
+    await liveService.publish(meetingId, 'minutes.changed', { kind, status });
+  };
+  return { modules: [minutesRoutes(service, notify)], service };
 }

@@ -24,6 +24,7 @@ import type { ApiRouter } from '../http/api-router';
 import type { AuthUser } from '../auth/auth-user';
 import { AppError } from '../errors';
 import type { MinutesService } from './minutes.service';
+import type { MinutesKind, MinutesStatus } from '../contracts/minutes';
 import { meetingPolicy } from '../meetings/meeting-access.service';
 import { isChair, takesMinutesRole } from './minutes.policy';
 import { readVerifyInput } from './verify-upload';
@@ -40,10 +41,23 @@ const downloadQuery = z.object({
 });
 
 /**
+ * Told when a record moves in its workflow, so that the screens of the others who act on it
+ * (the chair waiting to approve, the secretary waiting to publish) follow without a reload.
+ */
+export type MinutesChangeListener = (
+  meetingId: string,
+  kind: MinutesKind,
+  status: MinutesStatus,
+) => Promise<void>;
+
+/**
  * `/api/meetings/:id/minutes/...` (drafts, inserts, approval, publishing) and
  * `/api/minutes/...` (public search, published files, verification).
  */
-export function minutesRoutes(service: MinutesService): RouteModule {
+export function minutesRoutes(
+  service: MinutesService,
+  notify: MinutesChangeListener = () => Promise.resolve(),
+): RouteModule {
   return (api: ApiRouter) => {
     const tags = ['minutes'];
     const step = (
@@ -62,7 +76,11 @@ export function minutesRoutes(service: MinutesService): RouteModule {
         params: minutesParamsSchema,
         response: minutesRecordSchema,
         errors: [403, 404, 409],
-        handler: ({ user, params }) => run(user, params),
+        handler: async ({ user, params }) => {
+          const record = await run(user, params);
+          await notify(params.id, params.kind, record.status);
+          return record;
+        },
       });
 
     api.route({
@@ -213,8 +231,11 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       body: returnMinutesSchema,
       response: minutesRecordSchema,
       errors: [403, 404, 409],
-      handler: ({ user, params, body }) =>
-        service.returnToSecretary(user, params.id, params.kind, body.comment),
+      handler: async ({ user, params, body }) => {
+        const record = await service.returnToSecretary(user, params.id, params.kind, body.comment);
+        await notify(params.id, params.kind, record.status);
+        return record;
+      },
     });
 
     api.route({
@@ -226,7 +247,11 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       response: publishedMinutesVersionSchema,
       status: 201,
       errors: [403, 404, 409],
-      handler: ({ user, params }) => service.publish(user, params.id, params.kind),
+      handler: async ({ user, params }) => {
+        const version = await service.publish(user, params.id, params.kind);
+        await notify(params.id, params.kind, 'published');
+        return version;
+      },
     });
 
     api.route({
@@ -239,8 +264,11 @@ export function minutesRoutes(service: MinutesService): RouteModule {
       body: correctMinutesSchema,
       response: minutesRecordSchema,
       errors: [403, 404, 409],
-      handler: ({ user, params, body }) =>
-        service.correct(user, params.id, params.kind, body.reason),
+      handler: async ({ user, params, body }) => {
+        const record = await service.correct(user, params.id, params.kind, body.reason);
+        await notify(params.id, params.kind, record.status);
+        return record;
+      },
     });
 
     api.route({

@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Meeting } from '../../server/contracts/meetings';
 import type { Page as ApiPage } from '../../server/contracts/common';
@@ -9,23 +8,7 @@ import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { TestApp } from '../support/stack';
-import { loggedInPage } from './meetings-ui';
-
-/**
- * Picks an option of the select marked `testid` by its text. The options are looked up in
- * that select's own list (the combobox's aria-controls), never in another select's list that
- * may still be fading out. The popper of a growing multi-select keeps repositioning, so the
- * click is dispatched to the option rather than aimed at a point.
- */
-async function pickOption(page: Page, testid: string, text: string): Promise<void> {
-  const listId = await page.getByTestId(testid).getByRole('combobox').getAttribute('aria-controls');
-  if (!listId) throw new Error(`select ${testid} names no option list`);
-  const option = page
-    .locator(`[id="${listId}"] .el-select-dropdown__item`, { hasText: text })
-    .first();
-  await option.waitFor();
-  await option.dispatchEvent('click');
-}
+import { loggedInPage, pickOption } from './meetings-ui';
 
 describe('meetings list, calendar and create flow', () => {
   let app: TestApp;

@@ -10,10 +10,12 @@ import type {
   MinutesRecord,
   PublishedMinutesVersion,
 } from '../../server/contracts/minutes';
+import type { LiveEvent } from '../../server/contracts/live';
 import { connectClient } from '../support/collab';
 import type { TestClient } from '../support/collab';
 import { approveAndPublish, expectStatus, runMeeting } from '../support/minutes';
 import { demoClients, directory } from '../support/records';
+import { SseClient } from '../support/sse-client';
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp, waitFor } from '../support/stack';
 import type { ApiClient, TestApp } from '../support/stack';
@@ -22,6 +24,7 @@ let app: TestApp;
 let c: DemoClients;
 let dir: Directory;
 const clients: TestClient[] = [];
+const sseClients: SseClient[] = [];
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -30,6 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   for (const client of clients) client.destroy();
+  await Promise.allSettled(sseClients.map((s) => s.close()));
   await app.stop();
 });
 
@@ -431,6 +435,37 @@ describe('the workflow does not dead-end', () => {
     expect(state.minutes.can).toMatchObject({ edit: true, submit: true });
     const version = await approveAndPublish({ secretary: c.chair, chair: c.chair }, id);
     expect(version.publishedBy.fullName).toBe('Lê Minh Quân');
+  }, 120_000);
+
+  it('tells the live screens of each step, so the one who acts next sees it without a reload', async () => {
+    const run = await runMeeting(c, dir);
+    const id = run.meeting.id;
+    const sse = await SseClient.connect(
+      `${app.url}${await c.secretary.ticketed(`/api/meetings/${id}/live`, 'live')}`,
+    );
+    sseClients.push(sse);
+    await sse.next((e) => e.event === 'ready', 'the ready event', 10_000);
+    const changed = () =>
+      sse
+        .messages<LiveEvent>()
+        .filter((e) => e.type === 'minutes.changed')
+        .map((e) => e.data);
+    expectStatus(
+      await c.chair.post(`/api/meetings/${id}/transitions`, { to: 'ended' }),
+      200,
+      'end',
+    );
+    expectStatus(await c.secretary.post(`${base(id)}/submit`), 200, 'submit');
+    await waitFor(() => changed().length === 1, 'minutes.changed after submit');
+    expectStatus(await c.chair.post(`${base(id)}/approve`), 200, 'approve');
+    await waitFor(() => changed().length === 2, 'minutes.changed after approve');
+    expect(changed()).toEqual([
+      { kind: 'minutes', status: 'submitted' },
+      { kind: 'minutes', status: 'approved' },
+    ]);
+    // A refused step changes nothing and tells nobody.
+    expectStatus(await c.secretary.post(`${base(id)}/approve`), 403, 'approve by the secretary');
+    expect(changed()).toHaveLength(2);
   }, 120_000);
 
   it('lets the chair change the secretary after the meeting ended, until the minutes are published', async () => {

@@ -106,6 +106,7 @@ export function applyLiveEvent(state: LiveState, event: LiveEvent): LiveFollowUp
     case 'participants.changed':
     case 'documents.changed':
     case 'conference.unmute_requested':
+    case 'minutes.changed':
     case 'chat.message':
     case 'chat.hidden':
     case 'restricted':
