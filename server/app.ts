@@ -147,7 +147,14 @@ export function createApp(deps: AppDeps): { app: Express; api: ApiRouter } {
     res.json(openApi);
   });
   app.use('/api', api.router);
-  app.use('/api', api.methodNotAllowed([{ method: 'get', path: '/openapi.json' }]));
+  // Routes served outside the API router (the raw webhook, the OpenAPI document) answer 405 too.
+  app.use(
+    '/api',
+    api.methodNotAllowed([
+      { method: 'get', path: '/openapi.json' },
+      { method: 'post', path: '/livekit/webhook' },
+    ]),
+  );
   app.use('/api', apiNotFound);
   serveClient(app, config.clientDist);
   app.use(errorHandler);

@@ -80,6 +80,12 @@ describe('405 Method Not Allowed', () => {
     expect(res.headers.get('allow')).toBe('GET, HEAD');
   });
 
+  it('answers GET /api/livekit/webhook with 405 and Allow POST', async () => {
+    const res = await fetch(`${app.url}/api/livekit/webhook`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+  });
+
   it('still answers 404 on a path that no route declares', async () => {
     const res = await fetch(`${app.url}/api/no-such-thing`, { method: 'DELETE' });
     expect(res.status).toBe(404);
