@@ -99,7 +99,7 @@ describe('meeting chat in Chromium', () => {
     const site = await openAs(browser, app.url, 'diemcau.tamhop', `/meetings/${m.id}/bridge`);
     try {
       await delegate.page.getByTestId('chat-to').click();
-      await delegate.page.getByRole('option', { name: 'Riêng chủ tọa và thư ký' }).click();
+      await delegate.page.getByRole('option', { name: 'Riêng chủ trì và thư ký' }).click();
       await send(delegate.page, 'Xin đăng ký phát biểu mục 2');
       await expect
         .poll(() => texts(chair.page), { timeout: 10_000 })

@@ -122,14 +122,29 @@ describe('tasks in the browser', () => {
       await page.getByRole('button', { name: 'Đồng ý' }).click();
       await expect
         .poll(() => page.getByTestId('minutes-status').textContent())
-        .toContain('Chờ chủ tọa duyệt');
+        .toContain('Chờ chủ trì duyệt');
     });
 
     await as('chutich', async (page) => {
       await page.goto(`${app.url}/meetings/${meetingId}/minutes`);
       await page.getByRole('tab', { name: 'Thông báo kết luận' }).click();
       await page.getByTestId('minutes-approve').click();
-      await page.getByTestId('minutes-publish').click();
+      // Publishing needs the number the records office gave (the template's "…" is refused).
+      await page.locator('[data-testid="minutes-publish"]:visible').waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="minutes-number"]:visible').fill('7/TB-UBND');
+      await page.locator('[data-testid="minutes-meta-save"]:visible').click();
+      await expect
+        .poll(
+          async () =>
+            (
+              await c.chair.get<{ notice: { meta: { numberSymbol: string } | null } }>(
+                `/api/meetings/${meetingId}/minutes`,
+              )
+            ).body.notice.meta?.numberSymbol,
+          { timeout: 15_000 },
+        )
+        .toBe('7/TB-UBND');
+      await page.locator('[data-testid="minutes-publish"]:visible').click();
       await page.getByRole('button', { name: 'Đồng ý' }).click();
       await expect
         .poll(() => page.getByTestId('minutes-status').textContent(), { timeout: 60_000 })

@@ -5,7 +5,7 @@ export const vi = {
     empty: 'Chưa có tin nhắn.',
     to: {
       everyone: 'Mọi người',
-      chair: 'Riêng chủ tọa và thư ký',
+      chair: 'Riêng chủ trì và thư ký',
     },
     toLabel: 'Gửi tới',
     privateTag: 'Riêng',
@@ -13,7 +13,7 @@ export const vi = {
     messageLabel: 'Tin nhắn',
     send: 'Gửi',
     hide: 'Ẩn',
-    hidden: 'Tin nhắn đã bị chủ tọa ẩn.',
+    hidden: 'Tin nhắn đã bị chủ trì ẩn.',
     hiddenTag: 'Đã ẩn',
     insert: 'Đưa vào biên bản',
     inserted: 'Đã đưa vào biên bản',
