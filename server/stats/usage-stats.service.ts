@@ -12,6 +12,7 @@ import { ParticipantModel } from '../meetings/participant.model';
 import { SiteModel } from '../meetings/site.model';
 import { MinutesVersionModel } from '../minutes/minutes.model';
 import { UnitModel } from '../units/unit.model';
+import { csvDocument } from '../csv-export';
 
 // Read-only figures across several domains. FerretDB v1 has no $lookup or $facet and only
 // $sum/$count accumulators, so each collection is read once with an $in on the meetings in
@@ -257,19 +258,10 @@ const CSV_COLUMNS: [string, (r: UsageStats['rows'][number]) => string | number |
   ['Ban hành đúng hạn / Published on time', (r) => r.minutesOnTime],
 ];
 
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  // SECURITY: a cell starting with = + - @ would be a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The rows as CSV: UTF-8 with a byte-order mark so that Excel shows Vietnamese, CRLF lines. */
 export function usageStatsCsv(stats: UsageStats): string {
-  const lines = [
-    CSV_COLUMNS.map(([h]) => csvCell(h)).join(','),
-    ...stats.rows.map((r) => CSV_COLUMNS.map(([, f]) => csvCell(f(r))).join(',')),
-  ];
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  return csvDocument([
+    CSV_COLUMNS.map(([h]) => h),
+    ...stats.rows.map((r) => CSV_COLUMNS.map(([, f]) => f(r))),
+  ]);
 }

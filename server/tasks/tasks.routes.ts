@@ -20,6 +20,7 @@ import { addOverdueTasksToAgenda } from './overdue-agenda';
 import type { TaskMarksService } from './task-marks.service';
 import { listNotifications, markNotificationRead } from './task-reminders';
 import type { TaskService } from './task.service';
+import { csvDocument } from '../csv-export';
 
 const idParams = z.object({ id: objectIdSchema });
 
@@ -30,12 +31,6 @@ const STATUS_VI: Record<Task['status'], string> = {
   done_on_time: 'Hoàn thành đúng hạn',
   done_late: 'Hoàn thành quá hạn',
 };
-
-function csvCell(v: string): string {
-  // SECURITY: a cell starting with = + - @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /** The tasks as CSV for spreadsheets: UTF-8 with a BOM (Excel reads Vietnamese right), CRLF. */
 export function tasksCsv(items: Task[]): string {
@@ -59,7 +54,7 @@ export function tasksCsv(items: Task[]): string {
     t.meeting.title,
     String(t.notice.version),
   ]);
-  return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return csvDocument([header, ...rows]);
 }
 
 /** `/api/tasks`, `/api/meetings/:id/task-marks`, `/api/notifications`: conclusions as tasks. */
