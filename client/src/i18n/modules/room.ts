@@ -4,9 +4,9 @@ export const vi = {
     title: 'Phòng họp',
     loading: 'Đang tải phòng họp…',
     connection: {
-      connecting: 'Đang kết nối',
-      live: 'Đã kết nối',
-      offline: 'Mất kết nối',
+      connecting: 'Đang nối máy chủ',
+      live: 'Cập nhật trực tiếp',
+      offline: 'Mất kết nối máy chủ',
       offlineHint:
         'Mất kết nối với máy chủ. Ứng dụng đang tự kết nối lại và sẽ cập nhật những gì đã bỏ lỡ.',
     },
@@ -226,9 +226,9 @@ export const en: typeof vi = {
     title: 'Meeting room',
     loading: 'Loading the meeting room…',
     connection: {
-      connecting: 'Connecting',
-      live: 'Connected',
-      offline: 'Offline',
+      connecting: 'Reaching the server',
+      live: 'Live updates',
+      offline: 'Server unreachable',
       offlineHint:
         'Lost the connection to the server. The app is reconnecting and will catch up on what was missed.',
     },
