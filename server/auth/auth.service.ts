@@ -8,6 +8,7 @@ import { appError, tooManyRequests, unauthenticated } from '../errors';
 import { UserModel } from '../users/user.model';
 import { userService } from '../users/user.service';
 import type { AuthUser, Authenticator } from './auth-user';
+import { KeyedQueue } from '../keyed-queue';
 import { credentialService } from './credential.service';
 import { LoginFailureModel } from './login-failure.model';
 import { SessionModel } from './session.model';
@@ -89,6 +90,12 @@ interface CachedCaller {
 /** Logins, refresh-token rotation, logout, and resolving the caller of a request. */
 export class AuthService implements Authenticator {
   private readonly cache = new Map<string, CachedCaller>();
+  /**
+   * Attempts of one (account, address) pair run one after another in this process. SECURITY:
+   * otherwise a burst of concurrent guesses would all pass the limit check before the first
+   * failure is recorded, and the delay would never apply to them.
+   */
+  private readonly attempts = new KeyedQueue();
 
   constructor(
     private readonly tokens: TokenService,
@@ -108,14 +115,17 @@ export class AuthService implements Authenticator {
     client: { ip: string; userAgent: string | undefined },
   ): Promise<SessionResponse> {
     const keys = [`pair:${username.toLowerCase()}|${client.ip}`, `ip:${client.ip}`];
-    await this.enforceLimits(keys);
-    const found = await userService.findByUsername(username);
-    const ok = await credentialService.check(found?.id, password);
-    if (!found || !ok) {
-      const at = new Date();
-      await LoginFailureModel.insertMany(keys.map((key) => ({ key, at })));
-      throw appError('invalid_credentials', 401, INVALID_CREDENTIALS);
-    }
+    const found = await this.attempts.run(keys[0] as string, async () => {
+      await this.enforceLimits(keys);
+      const user = await userService.findByUsername(username);
+      const ok = await credentialService.check(user?.id, password);
+      if (!user || !ok) {
+        const at = new Date();
+        await LoginFailureModel.insertMany(keys.map((key) => ({ key, at })));
+        throw appError('invalid_credentials', 401, INVALID_CREDENTIALS);
+      }
+      return user;
+    });
     if (!found.active) {
       throw appError(
         'account_disabled',

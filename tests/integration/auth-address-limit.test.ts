@@ -77,6 +77,15 @@ describe('login limits per account and address', () => {
     ).toBe(4);
   });
 
+  it('counts a burst of concurrent guesses one by one: only the free failures get through', async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => login('thuky', `guess-${i}`, '10.0.0.4')),
+    );
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+  });
+
   it(`refuses an address after ${CEILING} failures whatever the accounts (password spraying)`, async () => {
     for (let i = 0; i < CEILING; i++) {
       expect((await login(`ghost${i}`, 'x', '10.0.0.9')).status).toBe(401);
