@@ -131,23 +131,29 @@ async function recordVersion(
   fallbackName: string,
 ): Promise<DocumentVersion> {
   const documentId = doc._id.toHexString();
-  const row = await versions.append(documentId, async (head) => {
-    const version = (head?.version ?? 0) + 1;
-    const created = await DocumentVersionModel.create({
-      documentId: doc._id,
-      meetingId: doc.meetingId,
-      version,
-      fileId: file.fileId,
-      filename: safeFilename(file.clientFilename, file.type, fallbackName),
-      type: file.type,
-      contentType: documentTypes[file.type].contentType,
-      size: file.size,
-      sha256: file.sha256,
-      uploadedBy: oid(actor.id),
-      uploadedAt: new Date(),
+  // The file is already in GridFS: if no version row comes to point at it, it goes.
+  const row = await versions
+    .append(documentId, async (head) => {
+      const version = (head?.version ?? 0) + 1;
+      const created = await DocumentVersionModel.create({
+        documentId: doc._id,
+        meetingId: doc.meetingId,
+        version,
+        fileId: file.fileId,
+        filename: safeFilename(file.clientFilename, file.type, fallbackName),
+        type: file.type,
+        contentType: documentTypes[file.type].contentType,
+        size: file.size,
+        sha256: file.sha256,
+        uploadedBy: oid(actor.id),
+        uploadedAt: new Date(),
+      });
+      return created.toObject();
+    })
+    .catch(async (err: unknown) => {
+      await removeFile(file.fileId);
+      throw err;
     });
-    return created.toObject();
-  });
   const dto = toVersionDto(row);
   const meetingId = doc.meetingId.toHexString();
   await auditService.append({
@@ -191,6 +197,9 @@ async function createFromStored(
     title,
     agendaItemId: parsed.data.agendaItemId ? oid(parsed.data.agendaItemId) : null,
     createdBy: oid(actor.id),
+  }).catch(async (err: unknown) => {
+    await removeFile(file.fileId);
+    throw err;
   });
   const lean = created.toObject() as MeetingDocumentLean;
   await recordVersion(actor, lean, file, title);
