@@ -294,6 +294,9 @@ export function useConference(
       .on(RoomEvent.ParticipantDisconnected, update)
       .on(RoomEvent.TrackSubscribed, update)
       .on(RoomEvent.TrackUnsubscribed, update)
+      // livekit-client fires TrackUnsubscribed while the publication still holds the track;
+      // TrackUnpublished comes once it is gone (a share stopped, a floor ended).
+      .on(RoomEvent.TrackUnpublished, update)
       .on(RoomEvent.TrackMuted, update)
       .on(RoomEvent.TrackUnmuted, update)
       .on(RoomEvent.TrackPublished, (pub: RemoteTrackPublication) => {
