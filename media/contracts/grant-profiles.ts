@@ -3,6 +3,9 @@
  * permission the floor toggles. The chair (and the provincial hub room that hosts the chair)
  * publishes and administers; sites and delegates subscribe and publish only while they hold the
  * floor; observers only subscribe; the recorder and the monitor are hidden helpers.
+ * Screen sharing follows the same rule: the chair and the hub may share at any time, a site or a
+ * delegate only while it holds the floor (the floor opens `screen_share` with microphone and
+ * camera, and ending the floor takes every source away, so LiveKit unpublishes the share).
  */
 export const conferenceRoles = [
   'chair',
@@ -53,7 +56,6 @@ export interface GrantProfile {
   admin: boolean;
 }
 
-const SPEAKING: readonly TrackSourceName[] = ['microphone', 'camera'];
 const PRESENTING: readonly TrackSourceName[] = [
   'microphone',
   'camera',
@@ -85,7 +87,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: false,
     publishSources: [],
-    floorSources: SPEAKING,
+    floorSources: PRESENTING,
     canPublishData: true,
     hidden: false,
     admin: false,
@@ -94,7 +96,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: false,
     publishSources: [],
-    floorSources: SPEAKING,
+    floorSources: PRESENTING,
     canPublishData: true,
     hidden: false,
     admin: false,

@@ -18,10 +18,7 @@ import type {
 } from 'livekit-client';
 import { onBeforeUnmount, ref, shallowRef } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
-import {
-  conferenceConnectOptions,
-  conferenceRoomOptions,
-} from '../../../media/contracts/client-options';
+import { conferenceConnectOptions } from '../../../media/contracts/client-options';
 import {
   QUALITY_REPORT_INTERVAL_MS,
   QUALITY_REPORT_TOPIC,
@@ -38,6 +35,8 @@ import { monitorIdentity } from '../../../media/contracts/participant-identity';
 import { parseParticipantMetadata } from '../../../media/contracts/participant-metadata';
 import { conferenceApi } from './conference-api';
 import type { ConferenceToken } from './conference-api';
+import { roomOptionsWithDevices, useDevices } from './useDevices';
+import type { DeviceChoice, DeviceKind, DeviceLists } from './useDevices';
 
 /** A microphone as the screens show it: live, muted, or not published. */
 export type MicrophoneState = 'on' | 'muted' | 'off';
@@ -55,7 +54,10 @@ export interface ConferenceTile {
   role: string;
   /** May publish now: the chair or hub, or whoever holds the floor. */
   canPublish: boolean;
+  /** Its camera (null in audio-only mode). */
   video: RemoteTrack | null;
+  /** The screen or window it shares (null when none, and in audio-only mode). */
+  screen: RemoteTrack | null;
   audio: RemoteAudioTrack | null;
   quality: ConnectionQualityLevel;
   speaking: boolean;
@@ -102,12 +104,22 @@ export interface Conference {
   audioBlocked: Ref<boolean>;
   /** Starts sound after a user gesture. */
   startAudio(): Promise<void>;
-  devices: Ref<{ audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] }>;
-  activeDevice: Ref<{ audioinput: string; videoinput: string }>;
+  devices: Ref<DeviceLists>;
+  activeDevice: Ref<DeviceChoice>;
+  /** The browser can play to a chosen speaker (setSinkId). */
+  speakerChoice: boolean;
+  /** Lists the devices again (after the pre-join check got the permission). */
+  refreshDevices(): Promise<void>;
+  /** This screen shares a screen or window on the bridge now. */
+  screenSharing: Ref<boolean>;
+  /** The server lets this screen share now: the chair, the hub, or the floor holder. */
+  canShareScreen: Ref<boolean>;
+  /** Starts (the browser asks which screen or window) or stops sharing. */
+  setScreenShare(on: boolean): Promise<void>;
   join(): Promise<void>;
   leave(): Promise<void>;
   setAudioOnly(on: boolean): Promise<void>;
-  selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void>;
+  selectDevice(kind: DeviceKind, deviceId: string): Promise<void>;
 }
 
 const QUALITY: Record<ConnectionQuality, ConnectionQualityLevel> = {
@@ -151,11 +163,11 @@ export function useConference(
   const audioOnly = ref(false);
   const proposeAudioOnly = ref(false);
   const audioBlocked = ref(false);
-  const devices = ref<{ audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] }>({
-    audioinput: [],
-    videoinput: [],
-  });
-  const activeDevice = ref({ audioinput: '', videoinput: '' });
+  const chosen = useDevices();
+  const devices = chosen.lists;
+  const activeDevice = chosen.selected;
+  const screenSharing = ref(false);
+  const canShareScreen = ref(false);
   const samples: QualitySample[] = [];
   const speaking = new Set<string>();
   let room: Room | undefined;
@@ -170,13 +182,13 @@ export function useConference(
     const cam = p.getTrackPublication(Track.Source.Camera);
     const screen = p.getTrackPublication(Track.Source.ScreenShare);
     const mic = p.getTrackPublication(Track.Source.Microphone);
-    const video = screen?.track ?? cam?.track ?? null;
     return {
       identity: p.identity,
       name: meta?.displayName ?? p.name ?? p.identity,
       role: meta?.role ?? 'observer',
       canPublish: p.permissions?.canPublish ?? false,
-      video: audioOnly.value ? null : video,
+      video: audioOnly.value ? null : (cam?.track ?? null),
+      screen: audioOnly.value ? null : (screen?.track ?? null),
       audio: (mic?.track ?? null) as RemoteAudioTrack | null,
       quality: QUALITY[p.connectionQuality],
       speaking: speaking.has(p.identity),
@@ -191,6 +203,8 @@ export function useConference(
       programme.value = null;
       canPublish.value = false;
       microphone.value = 'off';
+      screenSharing.value = false;
+      canShareScreen.value = false;
       return;
     }
     metadata.value = parseRoomMetadata(r.metadata);
@@ -209,6 +223,13 @@ export function useConference(
     microphone.value = microphoneOf(
       r.localParticipant.getTrackPublication(Track.Source.Microphone),
     );
+    screenSharing.value = r.localParticipant.isScreenShareEnabled;
+    const perms = r.localParticipant.permissions;
+    canShareScreen.value =
+      (perms?.canPublish ?? false) &&
+      perms?.canPublishSources
+        .map((s) => Track.sourceFromProto(s))
+        .includes(Track.Source.ScreenShare) === true;
   }
 
   function report(): void {
@@ -247,19 +268,7 @@ export function useConference(
     preview.value = null;
   }
 
-  async function loadDevices(): Promise<void> {
-    try {
-      const [a, v] = await Promise.all([
-        Room.getLocalDevices('audioinput'),
-        Room.getLocalDevices('videoinput'),
-      ]);
-      devices.value = { audioinput: a, videoinput: v };
-      if (!activeDevice.value.audioinput && a[0]) activeDevice.value.audioinput = a[0].deviceId;
-      if (!activeDevice.value.videoinput && v[0]) activeDevice.value.videoinput = v[0].deviceId;
-    } catch {
-      /* no permission: the lists stay empty */
-    }
-  }
+  const loadDevices = (): Promise<void> => chosen.refresh();
 
   /** Publishes microphone (and camera unless audio only) while the floor is held. */
   async function syncPublishing(): Promise<void> {
@@ -285,6 +294,9 @@ export function useConference(
       .on(RoomEvent.ParticipantDisconnected, update)
       .on(RoomEvent.TrackSubscribed, update)
       .on(RoomEvent.TrackUnsubscribed, update)
+      // livekit-client fires TrackUnsubscribed while the publication still holds the track;
+      // TrackUnpublished comes once it is gone (a share stopped, a floor ended).
+      .on(RoomEvent.TrackUnpublished, update)
       .on(RoomEvent.TrackMuted, update)
       .on(RoomEvent.TrackUnmuted, update)
       .on(RoomEvent.TrackPublished, (pub: RemoteTrackPublication) => {
@@ -369,7 +381,7 @@ export function useConference(
     info.value = token;
     // The camera comes on only once the bridge is open to this screen.
     void startPreview();
-    const r = new Room({ ...conferenceRoomOptions });
+    const r = new Room(roomOptionsWithDevices(activeDevice.value));
     room = r;
     wire(r);
     try {
@@ -438,8 +450,18 @@ export function useConference(
     refresh();
   }
 
-  async function selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
-    activeDevice.value = { ...activeDevice.value, [kind]: deviceId };
+  async function setScreenShare(on: boolean): Promise<void> {
+    const r = room;
+    if (!r) return;
+    try {
+      await r.localParticipant.setScreenShareEnabled(on, { audio: false });
+    } finally {
+      refresh();
+    }
+  }
+
+  async function selectDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    chosen.choose(kind, deviceId);
     if (kind === 'videoinput' && preview.value) {
       await preview.value.restartTrack({ deviceId }).catch(() => undefined);
     }
@@ -471,6 +493,11 @@ export function useConference(
     startAudio,
     devices,
     activeDevice,
+    speakerChoice: chosen.speakerChoice,
+    refreshDevices: loadDevices,
+    screenSharing,
+    canShareScreen,
+    setScreenShare,
     join,
     leave,
     setAudioOnly,

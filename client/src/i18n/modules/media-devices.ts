@@ -1,0 +1,76 @@
+/** Strings of screen sharing and of the device check (bridge view, console, hall screen). */
+export const vi = {
+  shareScreen: {
+    start: 'Chia sẻ màn hình',
+    stop: 'Dừng chia sẻ',
+    active: 'Bạn đang chia sẻ màn hình lên cầu truyền hình.',
+    notAllowed:
+      'Chỉ chủ tọa, điểm cầu chính hoặc người đang được phát biểu mới chia sẻ được màn hình.',
+    unsupported:
+      'Trình duyệt hoặc thiết bị này không chia sẻ được màn hình (điện thoại thường không hỗ trợ).',
+    notConnected: 'Chia sẻ màn hình được khi đã vào cầu truyền hình.',
+    failed: 'Không chia sẻ được màn hình: {reason}',
+    cancelled: 'Đã hủy chọn màn hình.',
+    stage: 'Màn hình đang chia sẻ',
+    sharedBy: 'Màn hình của {name}',
+    speaker: 'Người đang phát biểu',
+  },
+  deviceCheck: {
+    open: 'Kiểm tra thiết bị',
+    close: 'Đóng kiểm tra',
+    title: 'Kiểm tra thiết bị trước khi vào cầu',
+    microphone: 'Micrô',
+    camera: 'Camera',
+    speaker: 'Loa',
+    default: 'Mặc định của hệ thống',
+    level: 'Mức âm thanh micrô',
+    levelHint: 'Hãy nói thử: thanh mức âm phải chuyển động.',
+    preview: 'Hình ảnh camera',
+    noCamera: 'Không có hình từ camera.',
+    audioOnlyPreview: 'Chế độ chỉ âm thanh: camera tắt.',
+    testSound: 'Phát âm thanh thử',
+    playing: 'Đang phát âm thanh thử…',
+    speakerUnsupported:
+      'Trình duyệt này không cho chọn loa; âm thanh phát ra loa mặc định của hệ thống.',
+    denied: 'Không mở được micrô hoặc camera: {reason}',
+    audioOnly: 'Chỉ âm thanh (đường truyền yếu)',
+    remembered: 'Lựa chọn thiết bị được ghi nhớ trên máy này.',
+  },
+};
+
+export const en: typeof vi = {
+  shareScreen: {
+    start: 'Share screen',
+    stop: 'Stop sharing',
+    active: 'You are sharing your screen on the bridge.',
+    notAllowed: 'Only the chair, the hub or whoever holds the floor can share a screen.',
+    unsupported: 'This browser or device cannot share a screen (phones usually cannot).',
+    notConnected: 'You can share a screen once connected to the bridge.',
+    failed: 'The screen could not be shared: {reason}',
+    cancelled: 'Screen selection cancelled.',
+    stage: 'Shared screen',
+    sharedBy: "{name}'s screen",
+    speaker: 'Speaker',
+  },
+  deviceCheck: {
+    open: 'Check devices',
+    close: 'Close the check',
+    title: 'Check your devices before joining',
+    microphone: 'Microphone',
+    camera: 'Camera',
+    speaker: 'Speaker',
+    default: 'System default',
+    level: 'Microphone level',
+    levelHint: 'Say something: the level bar should move.',
+    preview: 'Camera picture',
+    noCamera: 'No picture from the camera.',
+    audioOnlyPreview: 'Audio only: the camera is off.',
+    testSound: 'Play a test sound',
+    playing: 'Playing the test sound…',
+    speakerUnsupported:
+      'This browser cannot choose the speaker; sound plays on the system default speaker.',
+    denied: 'The microphone or camera could not be opened: {reason}',
+    audioOnly: 'Audio only (weak link)',
+    remembered: 'Your device choice is remembered on this computer.',
+  },
+};
