@@ -10,6 +10,8 @@ import {
   taskListSchema,
   taskMarksSchema,
   taskReportSchema,
+  taskReminderSettingsInputSchema,
+  taskReminderSettingsSchema,
   taskReviewSchema,
   taskSchema,
 } from '../contracts/tasks';
@@ -19,6 +21,7 @@ import type { ApiRouter } from '../http/api-router';
 import { addOverdueTasksToAgenda } from './overdue-agenda';
 import type { TaskMarksService } from './task-marks.service';
 import { listNotifications, markNotificationRead } from './task-reminders';
+import type { ReminderSettings } from './task-reminder-settings';
 import type { TaskService } from './task.service';
 import { csvDocument } from '../csv-export';
 
@@ -58,8 +61,37 @@ export function tasksCsv(items: Task[]): string {
 }
 
 /** `/api/tasks`, `/api/meetings/:id/task-marks`, `/api/notifications`: conclusions as tasks. */
-export function taskRoutes(tasks: TaskService, marks: TaskMarksService, uploadLimitBytes: number) {
+export function taskRoutes(
+  tasks: TaskService,
+  marks: TaskMarksService,
+  settings: ReminderSettings,
+  uploadLimitBytes: number,
+) {
   return (api: ApiRouter): void => {
+    api.route({
+      method: 'get',
+      path: '/units/:id/task-reminders',
+      summary: "When a unit's tasks are reminded (days before the deadline, overdue, e-mail)",
+      tags: ['tasks'],
+      params: idParams,
+      response: taskReminderSettingsSchema,
+      errors: [404],
+      handler: ({ params }) => settings.get(params.id),
+    });
+
+    api.route({
+      method: 'put',
+      path: '/units/:id/task-reminders',
+      summary: "Change a unit's task reminders (that unit's administrators, system administrators)",
+      tags: ['tasks'],
+      authorize: ({ user, params }) => settings.authorize(user, params.id),
+      params: idParams,
+      body: taskReminderSettingsInputSchema,
+      response: taskReminderSettingsSchema,
+      errors: [403, 404],
+      handler: ({ user, params, body }) => settings.put(user, params.id, body),
+    });
+
     api.route({
       method: 'post',
       path: '/tasks/:id/attachments',
