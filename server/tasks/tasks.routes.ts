@@ -14,8 +14,11 @@ import {
   taskReminderSettingsSchema,
   taskReviewSchema,
   taskSchema,
+  taskStatuses,
+  taskSummaryQuerySchema,
+  taskSummarySchema,
 } from '../contracts/tasks';
-import type { Task } from '../contracts/tasks';
+import type { Task, TaskCounts, TaskSummary } from '../contracts/tasks';
 import { notFound } from '../errors';
 import type { ApiRouter } from '../http/api-router';
 import { addOverdueTasksToAgenda } from './overdue-agenda';
@@ -58,6 +61,22 @@ export function tasksCsv(items: Task[]): string {
     String(t.notice.version),
   ]);
   return csvDocument([header, ...rows]);
+}
+
+/**
+ * The dashboard as CSV: one line per lead unit, meeting and month of deadline, with the counts
+ * per status (UTF-8 with a BOM, CRLF: the one CSV writer).
+ */
+export function taskSummaryCsv(summary: TaskSummary): string {
+  const counts = (c: TaskCounts) => [String(c.total), ...taskStatuses.map((s) => String(c[s]))];
+  const header = ['Theo', 'Tên', 'Tổng số', ...taskStatuses.map((s) => STATUS_VI[s])];
+  return csvDocument([
+    header,
+    ...summary.byUnit.map((r) => ['Đơn vị chủ trì', r.name, ...counts(r)]),
+    ...summary.byMeeting.map((r) => ['Cuộc họp', r.name, ...counts(r)]),
+    ...summary.byMonth.map((r) => ['Tháng (hạn)', r.month, ...counts(r)]),
+    ['Tổng cộng', '', ...counts(summary.totals)],
+  ]);
 }
 
 /** `/api/tasks`, `/api/meetings/:id/task-marks`, `/api/notifications`: conclusions as tasks. */
@@ -160,6 +179,36 @@ export function taskRoutes(
           .set('Content-Type', 'text/csv; charset=utf-8')
           .set('Content-Disposition', 'attachment; filename="nhiem-vu.csv"')
           .send(tasksCsv(list.items));
+        return undefined;
+      },
+    });
+
+    api.route({
+      method: 'get',
+      path: '/tasks/summary',
+      summary:
+        'The visible tasks counted per status by lead unit, meeting and month of deadline (dashboards)',
+      tags: ['tasks'],
+      query: taskSummaryQuerySchema,
+      response: taskSummarySchema,
+      handler: ({ user, query }) => tasks.summary(user, query),
+    });
+
+    api.route({
+      method: 'get',
+      path: '/tasks/summary.csv',
+      summary: 'The same counts as CSV (UTF-8 with BOM)',
+      tags: ['tasks'],
+      ticket: 'download',
+      query: taskSummaryQuerySchema,
+      responseContentType: 'text/csv',
+      handler: async ({ user, query, res }) => {
+        const summary = await tasks.summary(user, query);
+        res
+          .status(200)
+          .set('Content-Type', 'text/csv; charset=utf-8')
+          .set('Content-Disposition', 'attachment; filename="theo-doi-nhiem-vu.csv"')
+          .send(taskSummaryCsv(summary));
         return undefined;
       },
     });
