@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RouteModule } from '../app';
 import type { Mailer } from '../mail/smtp-client';
+import { overdueListings } from './overdue-agenda';
 import { createTaskMarksService } from './task-marks.service';
 import type { PublishedNotice, TaskMarksService } from './task-marks.service';
 import { createReminderSettings } from './task-reminder-settings';
@@ -34,6 +35,8 @@ export interface TasksModule {
   marks: TaskMarksService;
   reminders: TaskReminders;
   reminderSettings: ReminderSettings;
+  /** What the minutes list under an agenda item: the overdue tasks it was created with. */
+  agendaItemListings(meetingId: string): Promise<Map<string, string[]>>;
   /** The hook publishing calls: creates the tasks of a published notice from its marks. */
   createTasksFromPublishedNotice(e: PublishedNotice): Promise<number>;
   close(): void;
@@ -63,6 +66,7 @@ export function startTasks(opts: TasksOptions): TasksModule {
     marks,
     reminders,
     reminderSettings,
+    agendaItemListings: overdueListings,
     createTasksFromPublishedNotice: (e) => marks.createTasksFromPublishedNotice(e),
     close: () => job?.stop(),
   };
