@@ -300,6 +300,17 @@ describe('tasks in the browser', () => {
     }
   }, 180_000);
 
+  it('shows the dashboard in English once the UI is switched', async () => {
+    await as('chutich', async (page) => {
+      await page.getByTestId('language-switch').click();
+      await page.getByRole('option', { name: 'English' }).click();
+      await page.getByRole('link', { name: 'Follow-up of tasks' }).click();
+      await page.getByRole('heading', { name: 'Follow-up of tasks' }).waitFor();
+      await page.getByText('By lead unit', { exact: true }).waitFor();
+      expect(await page.getByTestId('dashboard-totals').textContent()).toContain('Overdue');
+    });
+  }, 120_000);
+
   it("shows a unit's member only its own tasks on the dashboard, reached from the task list", async () => {
     await as('daibieu3', async (page) => {
       await page.goto(`${app.url}/tasks`);
