@@ -202,6 +202,8 @@ export async function startServer(
         started.createTasksFromPublishedNotice(e).catch((err: unknown) => {
           logger.error({ err, meetingId: e.meetingId }, 'could not create the tasks of a notice');
         }),
+      // The overdue tasks put on a meeting's agenda are listed under their item in its minutes.
+      agendaItemListings: (meetingId) => started.agendaItemListings(meetingId),
     });
     // Chat (issue 14): per meeting, on the live stream; the secretary copies into the minutes.
     const chat = startChat({

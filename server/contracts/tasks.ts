@@ -196,3 +196,71 @@ export const overdueAgendaResultSchema = z.object({
 });
 /** Answer of `POST /api/meetings/:id/agenda/overdue-tasks`. */
 export type OverdueAgendaResult = z.infer<typeof overdueAgendaResultSchema>;
+
+/** The reminders a unit gets when nothing is configured: 7 and 1 days before, and overdue. */
+export const DEFAULT_TASK_REMINDERS = { daysBefore: [7, 1], overdue: true, email: true } as const;
+
+/** Body of `PUT /api/units/:id/task-reminders`: when a lead unit is reminded, and how. */
+export const taskReminderSettingsInputSchema = z.object({
+  /** Days before the deadline (1–90, at most 5 distinct values; empty: none before). */
+  daysBefore: z
+    .array(z.number().int().min(1).max(90))
+    .max(5)
+    .refine((a) => new Set(a).size === a.length, 'each number of days once'),
+  /** Remind once the deadline has passed. */
+  overdue: z.boolean(),
+  /** Send e-mail besides the in-app notification. */
+  email: z.boolean(),
+});
+/** Body of `PUT /api/units/:id/task-reminders`. */
+export type TaskReminderSettingsInput = z.input<typeof taskReminderSettingsInputSchema>;
+
+/** A unit's reminder settings, as the API presents them. */
+export const taskReminderSettingsSchema = taskReminderSettingsInputSchema.extend({
+  unitId: objectIdSchema,
+  /** True while the unit uses the defaults (nothing stored). */
+  isDefault: z.boolean(),
+  updatedAt: isoDateTimeSchema.nullable(),
+  updatedBy: z.string().nullable(),
+});
+/** Answer of `GET|PUT /api/units/:id/task-reminders`. */
+export type TaskReminderSettings = z.infer<typeof taskReminderSettingsSchema>;
+
+/** Query of `GET /api/tasks/summary`: the list's filters and a range of deadline months. */
+export const taskSummaryQuerySchema = listTasksQuerySchema.extend({
+  from: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month like 2027-01')
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month like 2027-01')
+    .optional(),
+});
+/** Query of `GET /api/tasks/summary`. */
+export type TaskSummaryQuery = z.infer<typeof taskSummaryQuerySchema>;
+
+/** Counts of tasks per computed status. */
+export const taskCountsSchema = z.object({
+  total: z.number().int(),
+  in_progress: z.number().int(),
+  awaiting_acceptance: z.number().int(),
+  overdue: z.number().int(),
+  done_on_time: z.number().int(),
+  done_late: z.number().int(),
+});
+/** Counts of tasks per computed status. */
+export type TaskCounts = z.infer<typeof taskCountsSchema>;
+
+/** Answer of `GET /api/tasks/summary`: the caller's visible tasks counted three ways. */
+export const taskSummarySchema = z.object({
+  totals: taskCountsSchema,
+  /** By lead unit, most tasks first. */
+  byUnit: z.array(taskCountsSchema.extend({ id: objectIdSchema, name: z.string() })),
+  /** By meeting whose notice assigned them, most tasks first. */
+  byMeeting: z.array(taskCountsSchema.extend({ id: objectIdSchema, name: z.string() })),
+  /** By month of the deadline (`YYYY-MM`), in order. */
+  byMonth: z.array(taskCountsSchema.extend({ month: z.string() })),
+});
+/** Answer of `GET /api/tasks/summary`. */
+export type TaskSummary = z.infer<typeof taskSummarySchema>;

@@ -211,12 +211,14 @@ export interface MeetingTimes {
 
 /**
  * Everything the templates need about a meeting, read from the records: host unit, chair and
- * secretary, sites and attendance, agenda items with their speakers and closed polls.
+ * secretary, sites and attendance, agenda items with their speakers and closed polls, and what
+ * an item lists (`listings`, by item id: the overdue tasks put on the agenda).
  * @throws AppError 404 when the meeting or its host unit is gone.
  */
 export async function gatherMeetingFacts(
   meetingId: string,
   times: MeetingTimes,
+  listings: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Promise<{ facts: MeetingFacts; unit: { code: string; name: string } }> {
   const meeting = await MeetingModel.findById(oid(meetingId)).lean();
   if (!meeting) throw notFound(`Meeting ${meetingId}`);
@@ -242,10 +244,12 @@ export async function gatherMeetingFacts(
   for (const item of ordered) {
     const id = item._id.toHexString();
     const presenter = item.presenterId ? presenters.get(item.presenterId.toHexString()) : null;
+    const listing = listings.get(id);
     agendaItems.push({
       id,
       title: item.title,
       ...(presenter ? { presenter: { name: presenter } } : {}),
+      ...(listing?.length ? { listing: [...listing] } : {}),
       speakers: await speakerFacts(meetingId, id),
       polls: pollFacts.filter((p) => p.itemId === id).map((p) => p.fact),
     });

@@ -37,10 +37,13 @@ export function createDrafting(core: MinutesRecords) {
 
   /** Builds the template of a record from the records of the meeting. */
   async function template(row: MinutesRecordRow) {
-    const { facts } = await gatherMeetingFacts(row.meetingId.toHexString(), {
-      liveAt: row.liveAt ?? null,
-      endedAt: row.endedAt ?? null,
-    });
+    const meetingId = row.meetingId.toHexString();
+    const listings = (await core.deps.agendaItemListings?.(meetingId)) ?? new Map();
+    const { facts } = await gatherMeetingFacts(
+      meetingId,
+      { liveAt: row.liveAt ?? null, endedAt: row.endedAt ?? null },
+      listings,
+    );
     return row.kind === 'minutes' ? buildMinutesTemplate(facts) : buildNoticeTemplate(facts);
   }
 

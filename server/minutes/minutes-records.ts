@@ -51,6 +51,11 @@ export interface MinutesServiceDeps {
    * state follows the minutes).
    */
   markMeetingPublished?(meetingId: string): Promise<void>;
+  /**
+   * What agenda items list, by item id (issue 15: the overdue tasks "add overdue tasks" put on
+   * the agenda); the minutes write each list under its item.
+   */
+  agendaItemListings?(meetingId: string): Promise<ReadonlyMap<string, readonly string[]>>;
   /** Called after a version is published (the notice's task marks become tasks, issue 15). */
   onPublished?: (e: {
     actor: AuthUser;

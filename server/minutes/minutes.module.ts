@@ -22,6 +22,8 @@ export interface MinutesOptions {
   fontDir?: string;
   /** Called after a version is published (issue 15: the notice's tasks). */
   onPublished?: MinutesServiceDeps['onPublished'];
+  /** What agenda items list (issue 15: the overdue tasks), written under each item. */
+  agendaItemListings?: MinutesServiceDeps['agendaItemListings'];
 }
 
 /** The minutes, started: routes for createApp and the service (tests, other modules). */
@@ -55,6 +57,7 @@ export function startMinutes(opts: MinutesOptions): MinutesModule {
       await opts.records.meetingService.transition(null, meetingId, { to: 'minutes_published' });
     },
     ...(opts.onPublished ? { onPublished: opts.onPublished } : {}),
+    ...(opts.agendaItemListings ? { agendaItemListings: opts.agendaItemListings } : {}),
   });
   opts.collab.useMinutesLock(async (meetingId, kind) => ({
     locked: await service.isLocked(meetingId, kind),

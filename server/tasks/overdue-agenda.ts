@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { agendaService } from '../agenda/agenda.service';
 import type { AuthUser } from '../auth/auth-user';
 import { vietnameseDate } from '../contracts/task-deadline';
@@ -7,6 +8,7 @@ import { requireAccess } from '../meetings/meeting-access.service';
 import { canManage } from '../meetings/meeting.policy';
 import { MeetingModel } from '../meetings/meeting.model';
 import { unitService } from '../units/unit.service';
+import { OverdueAgendaItemModel } from './task.model';
 import type { TaskService } from './task.service';
 
 /** The agenda item's title (the next meeting looks at what is overdue). */
@@ -37,10 +39,10 @@ export async function addOverdueTasksToAgenda(
   if (overdue.length === 0) return { added: false, taskCount: 0, itemId: null };
   const names = await unitService.namesByIds(overdue.map((t) => t.leadUnitId.toHexString()));
   const lines = overdue.map(
-    (t, i) =>
-      `${String(i + 1)}. ${t.title} — chủ trì: ${names.get(t.leadUnitId.toHexString()) ?? ''}; hạn ${vietnameseDate(t.deadline)} (cuộc họp: ${t.meetingTitle})`,
+    (t) =>
+      `${t.title} — chủ trì: ${names.get(t.leadUnitId.toHexString()) ?? ''}; hạn ${vietnameseDate(t.deadline)} (cuộc họp: ${t.meetingTitle})`,
   );
-  let notes = lines.join('\n');
+  let notes = lines.map((l, i) => `${String(i + 1)}. ${l}`).join('\n');
   if (notes.length > 4900) notes = `${notes.slice(0, 4900)}\n…`;
   const agenda = await agendaService.add(user, meetingId, {
     title: OVERDUE_ITEM_TITLE,
@@ -50,5 +52,26 @@ export async function addOverdueTasksToAgenda(
     notes,
   });
   const item = agenda.items.at(-1);
+  if (item) {
+    await OverdueAgendaItemModel.create({
+      meetingId: meeting._id,
+      itemId: item.id,
+      taskIds: overdue.map((t) => t._id),
+      lines,
+    });
+  }
   return { added: true, taskCount: overdue.length, itemId: item?.id ?? null };
+}
+
+/**
+ * The overdue tasks each "add overdue tasks" item of a meeting lists, by agenda item id: the
+ * minutes of that meeting write them under the item, before what was said about them.
+ */
+export async function overdueListings(meetingId: string): Promise<Map<string, string[]>> {
+  if (!Types.ObjectId.isValid(meetingId)) return new Map();
+  const rows = await OverdueAgendaItemModel.find(
+    { meetingId: new Types.ObjectId(meetingId) },
+    { itemId: 1, lines: 1 },
+  ).lean();
+  return new Map(rows.map((r) => [r.itemId, r.lines]));
 }

@@ -8,18 +8,28 @@ import { NotificationModel, TaskModel } from './task.model';
 import type { NotificationRow, TaskRow } from './task.model';
 import { auditTask, historyLine } from './task-facts';
 import type { Clock } from './task-facts';
+import { DEFAULT_RULE } from './task-reminder-settings';
+import type { ReminderRule, ReminderSettings } from './task-reminder-settings';
 
-/** Which reminder: 7 days before, 1 day before, or past the deadline. */
-export type ReminderKind = '7d' | '1d' | 'overdue';
+/** Which reminder: `<n>d`, n days before the deadline, or past it. */
+export type ReminderKind = `${number}d` | 'overdue';
 
-/** The reminder due for a deadline on `today`, if any. */
-export function reminderDue(deadline: string, today: string): ReminderKind | null {
+/**
+ * The reminder due for a deadline on `today` under a unit's rule (by default 7 and 1 days
+ * before, and overdue), if any.
+ */
+export function reminderDue(
+  deadline: string,
+  today: string,
+  rule: Pick<ReminderRule, 'daysBefore' | 'overdue'> = DEFAULT_RULE,
+): ReminderKind | null {
   const left = daysBetween(today, deadline);
-  if (left === 7) return '7d';
-  if (left === 1) return '1d';
-  if (left < 0) return 'overdue';
+  if (left > 0 && rule.daysBefore.includes(left)) return `${left}d`;
+  if (left < 0 && rule.overdue) return 'overdue';
   return null;
 }
+
+const daysLeft = (kind: ReminderKind): number => Number.parseInt(kind, 10);
 
 /** The Vietnamese text of a reminder (subject and body). */
 export function reminderText(
@@ -31,7 +41,7 @@ export function reminderText(
   const subject =
     kind === 'overdue'
       ? `Nhiệm vụ quá hạn: ${t.title.slice(0, 120)}`
-      : `Nhắc hạn nhiệm vụ (còn ${kind === '7d' ? '7 ngày' : '1 ngày'}): ${t.title.slice(0, 120)}`;
+      : `Nhắc hạn nhiệm vụ (còn ${String(daysLeft(kind))} ngày): ${t.title.slice(0, 120)}`;
   const head =
     kind === 'overdue'
       ? `Nhiệm vụ sau đã quá hạn hoàn thành (hạn ${when}) và chưa được báo cáo hoàn thành:`
@@ -59,16 +69,24 @@ export interface ReminderDeps {
   /** Where the app is reached (links in the e-mail). */
   publicUrl: () => string;
   logger: Logger;
+  /** Each lead unit's rule: when it is reminded, and whether by e-mail too. */
+  settings: ReminderSettings;
 }
 
 /**
- * Reminders of task deadlines: 7 days and 1 day before, and once overdue, to the members of the
- * lead unit (in-app notification; e-mail to those with an address). Each reminder is sent once
+ * Reminders of task deadlines, at the offsets the lead unit chose (by default 7 days and 1 day
+ * before, and once overdue), to its members: in-app notification, and e-mail to those with an
+ * address unless the unit turned e-mail off. Each reminder is sent once
  * per deadline (an extension reminds again), claimed by a conditional update so that two
  * processes never send it twice.
  */
 export function createTaskReminders(deps: ReminderDeps) {
-  async function remind(t: TaskRow, kind: ReminderKind, now: Date): Promise<boolean> {
+  async function remind(
+    t: TaskRow,
+    kind: ReminderKind,
+    now: Date,
+    email: boolean,
+  ): Promise<boolean> {
     const key = `${kind}:${t.deadline}`;
     const claimed = await TaskModel.updateOne(
       { _id: t._id, remindersSent: { $ne: key } },
@@ -89,7 +107,9 @@ export function createTaskReminders(deps: ReminderDeps) {
         members.map((u) => ({ userId: u._id, taskId: t._id, text: text.subject })),
       );
     }
-    const to = members.filter((u) => u.email).map((u) => `${u.fullName} <${u.email ?? ''}>`);
+    const to = members
+      .filter((u) => email && u.email)
+      .map((u) => `${u.fullName} <${u.email ?? ''}>`);
     let mailed = 0;
     if (to.length) {
       try {
@@ -109,10 +129,14 @@ export function createTaskReminders(deps: ReminderDeps) {
       const now = deps.clock();
       const today = vietnamDay(now);
       const open = await TaskModel.find({ phase: 'open' }).lean<TaskRow[]>();
+      const rules = await deps.settings.rulesOf([
+        ...new Map(open.map((t) => [t.leadUnitId.toHexString(), t.leadUnitId])).values(),
+      ]);
       let sent = 0;
       for (const t of open) {
-        const kind = reminderDue(t.deadline, today);
-        if (kind && (await remind(t, kind, now))) sent++;
+        const rule = rules.get(t.leadUnitId.toHexString()) ?? DEFAULT_RULE;
+        const kind = reminderDue(t.deadline, today, rule);
+        if (kind && (await remind(t, kind, now, rule.email))) sent++;
       }
       return sent;
     },

@@ -124,3 +124,19 @@ export type NotificationRow = InferSchemaType<typeof notificationSchema> & {
 };
 /** In-app notifications (task reminders). */
 export const NotificationModel = mongoose.model('Notification', notificationSchema);
+
+const overdueItemSchema = new Schema(
+  {
+    meetingId: { type: Schema.Types.ObjectId, required: true },
+    /** The agenda item "add overdue tasks" created. */
+    itemId: { type: String, required: true },
+    taskIds: { type: [Schema.Types.ObjectId], default: [] },
+    /** One line per task as the item listed it (title, lead unit, deadline, meeting). */
+    lines: { type: [String], default: [] },
+  },
+  { timestamps: true, collection: 'overdue_agenda_items' },
+);
+overdueItemSchema.index({ meetingId: 1, itemId: 1 }, { unique: true });
+
+/** The overdue tasks a meeting's agenda item lists (the minutes write them under the item). */
+export const OverdueAgendaItemModel = mongoose.model('OverdueAgendaItem', overdueItemSchema);

@@ -14,6 +14,8 @@ import type {
   TaskList,
   TaskReportInput,
   TaskReviewInput,
+  TaskSummary,
+  TaskSummaryQuery,
 } from '../contracts/tasks';
 import {
   taskExtensionDecisionSchema,
@@ -28,6 +30,8 @@ import { appError, conflict, forbidden, notFound } from '../errors';
 import { accessOf } from '../meetings/meeting-access.service';
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import { ParticipantModel } from '../meetings/participant.model';
+import { unitService } from '../units/unit.service';
+import { summarizeTasks } from './task-summary';
 import { TaskModel } from './task.model';
 import type { TaskRow } from './task.model';
 import { canSeeTask, isIssuingOffice, isLeadUnitMember } from './task.policy';
@@ -143,6 +147,25 @@ export function createTaskService(deps: TaskServiceDeps) {
     return TaskModel.find(filter).sort({ deadline: 1, _id: 1 }).limit(LIST_LIMIT).lean<TaskRow[]>();
   }
 
+  /** The tasks the caller may see, with the caller's access to their meetings, filtered. */
+  async function visible(
+    user: AuthUser,
+    query: ListTasksQuery,
+  ): Promise<{ t: TaskRow; a: MeetingAccess | null }[]> {
+    const rows = await candidates(user, query);
+    const access = new Map<string, MeetingAccess | null>();
+    const out: { t: TaskRow; a: MeetingAccess | null }[] = [];
+    for (const t of rows) {
+      const mid = t.meetingId.toHexString();
+      if (!access.has(mid)) access.set(mid, await accessOf(user, mid));
+      const a = access.get(mid) ?? null;
+      if (!canSeeTask(user, factsOf(t), a)) continue;
+      if (query.status && taskStatus(t, today()) !== query.status) continue;
+      out.push({ t, a });
+    }
+    return out;
+  }
+
   return {
     /**
      * Authorization of an action on a task, without its input: routes run it before the body
@@ -154,18 +177,35 @@ export function createTaskService(deps: TaskServiceDeps) {
 
     /** Tasks the caller may see, filtered. */
     async list(user: AuthUser, query: ListTasksQuery): Promise<TaskList> {
-      const rows = await candidates(user, query);
-      const access = new Map<string, MeetingAccess | null>();
       const items: Task[] = [];
-      for (const t of rows) {
-        const mid = t.meetingId.toHexString();
-        if (!access.has(mid)) access.set(mid, await accessOf(user, mid));
-        const a = access.get(mid) ?? null;
-        if (!canSeeTask(user, factsOf(t), a)) continue;
-        if (query.status && taskStatus(t, today()) !== query.status) continue;
-        items.push(await present(user, t, a));
-      }
+      for (const { t, a } of await visible(user, query)) items.push(await present(user, t, a));
       return { items, total: items.length };
+    },
+
+    /**
+     * The tasks the caller may see (as {@link list} filters them, and by month of deadline),
+     * counted per status by lead unit, by meeting and by month: the dashboards.
+     */
+    async summary(user: AuthUser, query: TaskSummaryQuery): Promise<TaskSummary> {
+      const day = today();
+      const rows = (await visible(user, query))
+        .map(({ t }) => t)
+        .filter((t) => {
+          const month = t.deadline.slice(0, 7);
+          return (!query.from || month >= query.from) && (!query.to || month <= query.to);
+        });
+      const names = await unitService.namesByIds(rows.map((t) => t.leadUnitId.toHexString()));
+      return summarizeTasks(
+        rows.map((t) => ({
+          status: taskStatus(t, day),
+          deadline: t.deadline,
+          unit: {
+            id: t.leadUnitId.toHexString(),
+            name: names.get(t.leadUnitId.toHexString()) ?? '',
+          },
+          meeting: { id: t.meetingId.toHexString(), name: t.meetingTitle },
+        })),
+      );
     },
 
     /** One task. @throws 403, 404. */

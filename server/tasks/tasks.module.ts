@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 import type { RouteModule } from '../app';
 import type { Mailer } from '../mail/smtp-client';
+import { overdueListings } from './overdue-agenda';
 import { createTaskMarksService } from './task-marks.service';
 import type { PublishedNotice, TaskMarksService } from './task-marks.service';
+import { createReminderSettings } from './task-reminder-settings';
+import type { ReminderSettings } from './task-reminder-settings';
 import { createTaskReminders } from './task-reminders';
 import type { TaskReminders } from './task-reminders';
 import { createTaskService } from './task.service';
@@ -31,6 +34,9 @@ export interface TasksModule {
   service: TaskService;
   marks: TaskMarksService;
   reminders: TaskReminders;
+  reminderSettings: ReminderSettings;
+  /** What the minutes list under an agenda item: the overdue tasks it was created with. */
+  agendaItemListings(meetingId: string): Promise<Map<string, string[]>>;
   /** The hook publishing calls: creates the tasks of a published notice from its marks. */
   createTasksFromPublishedNotice(e: PublishedNotice): Promise<number>;
   close(): void;
@@ -44,8 +50,10 @@ export function startTasks(opts: TasksOptions): TasksModule {
   const clock = opts.clock ?? (() => new Date());
   const service = createTaskService({ clock });
   const marks = createTaskMarksService({ clock, logger: opts.logger });
+  const reminderSettings = createReminderSettings({ clock, logger: opts.logger });
   const reminders = createTaskReminders({
     clock,
+    settings: reminderSettings,
     mailer: opts.mailer,
     mailFrom: opts.mailFrom,
     publicUrl: opts.publicUrl,
@@ -53,10 +61,12 @@ export function startTasks(opts: TasksOptions): TasksModule {
   });
   const job = opts.reminderIntervalMs ? reminders.start(opts.reminderIntervalMs) : undefined;
   return {
-    modules: [taskRoutes(service, marks, opts.uploadLimitBytes)],
+    modules: [taskRoutes(service, marks, reminderSettings, opts.uploadLimitBytes)],
     service,
     marks,
     reminders,
+    reminderSettings,
+    agendaItemListings: overdueListings,
     createTasksFromPublishedNotice: (e) => marks.createTasksFromPublishedNotice(e),
     close: () => job?.stop(),
   };

@@ -10,15 +10,21 @@ import {
   taskListSchema,
   taskMarksSchema,
   taskReportSchema,
+  taskReminderSettingsInputSchema,
+  taskReminderSettingsSchema,
   taskReviewSchema,
   taskSchema,
+  taskStatuses,
+  taskSummaryQuerySchema,
+  taskSummarySchema,
 } from '../contracts/tasks';
-import type { Task } from '../contracts/tasks';
+import type { Task, TaskCounts, TaskSummary } from '../contracts/tasks';
 import { notFound } from '../errors';
 import type { ApiRouter } from '../http/api-router';
 import { addOverdueTasksToAgenda } from './overdue-agenda';
 import type { TaskMarksService } from './task-marks.service';
 import { listNotifications, markNotificationRead } from './task-reminders';
+import type { ReminderSettings } from './task-reminder-settings';
 import type { TaskService } from './task.service';
 import { csvDocument } from '../csv-export';
 
@@ -57,9 +63,54 @@ export function tasksCsv(items: Task[]): string {
   return csvDocument([header, ...rows]);
 }
 
+/**
+ * The dashboard as CSV: one line per lead unit, meeting and month of deadline, with the counts
+ * per status (UTF-8 with a BOM, CRLF: the one CSV writer).
+ */
+export function taskSummaryCsv(summary: TaskSummary): string {
+  const counts = (c: TaskCounts) => [String(c.total), ...taskStatuses.map((s) => String(c[s]))];
+  const header = ['Theo', 'Tên', 'Tổng số', ...taskStatuses.map((s) => STATUS_VI[s])];
+  return csvDocument([
+    header,
+    ...summary.byUnit.map((r) => ['Đơn vị chủ trì', r.name, ...counts(r)]),
+    ...summary.byMeeting.map((r) => ['Cuộc họp', r.name, ...counts(r)]),
+    ...summary.byMonth.map((r) => ['Tháng (hạn)', r.month, ...counts(r)]),
+    ['Tổng cộng', '', ...counts(summary.totals)],
+  ]);
+}
+
 /** `/api/tasks`, `/api/meetings/:id/task-marks`, `/api/notifications`: conclusions as tasks. */
-export function taskRoutes(tasks: TaskService, marks: TaskMarksService, uploadLimitBytes: number) {
+export function taskRoutes(
+  tasks: TaskService,
+  marks: TaskMarksService,
+  settings: ReminderSettings,
+  uploadLimitBytes: number,
+) {
   return (api: ApiRouter): void => {
+    api.route({
+      method: 'get',
+      path: '/units/:id/task-reminders',
+      summary: "When a unit's tasks are reminded (days before the deadline, overdue, e-mail)",
+      tags: ['tasks'],
+      params: idParams,
+      response: taskReminderSettingsSchema,
+      errors: [404],
+      handler: ({ params }) => settings.get(params.id),
+    });
+
+    api.route({
+      method: 'put',
+      path: '/units/:id/task-reminders',
+      summary: "Change a unit's task reminders (that unit's administrators, system administrators)",
+      tags: ['tasks'],
+      authorize: ({ user, params }) => settings.authorize(user, params.id),
+      params: idParams,
+      body: taskReminderSettingsInputSchema,
+      response: taskReminderSettingsSchema,
+      errors: [403, 404],
+      handler: ({ user, params, body }) => settings.put(user, params.id, body),
+    });
+
     api.route({
       method: 'post',
       path: '/tasks/:id/attachments',
@@ -128,6 +179,36 @@ export function taskRoutes(tasks: TaskService, marks: TaskMarksService, uploadLi
           .set('Content-Type', 'text/csv; charset=utf-8')
           .set('Content-Disposition', 'attachment; filename="nhiem-vu.csv"')
           .send(tasksCsv(list.items));
+        return undefined;
+      },
+    });
+
+    api.route({
+      method: 'get',
+      path: '/tasks/summary',
+      summary:
+        'The visible tasks counted per status by lead unit, meeting and month of deadline (dashboards)',
+      tags: ['tasks'],
+      query: taskSummaryQuerySchema,
+      response: taskSummarySchema,
+      handler: ({ user, query }) => tasks.summary(user, query),
+    });
+
+    api.route({
+      method: 'get',
+      path: '/tasks/summary.csv',
+      summary: 'The same counts as CSV (UTF-8 with BOM)',
+      tags: ['tasks'],
+      ticket: 'download',
+      query: taskSummaryQuerySchema,
+      responseContentType: 'text/csv',
+      handler: async ({ user, query, res }) => {
+        const summary = await tasks.summary(user, query);
+        res
+          .status(200)
+          .set('Content-Type', 'text/csv; charset=utf-8')
+          .set('Content-Disposition', 'attachment; filename="theo-doi-nhiem-vu.csv"')
+          .send(taskSummaryCsv(summary));
         return undefined;
       },
     });

@@ -250,6 +250,8 @@ export const AUTHZ_MATRIX: Record<string, string> = {
   'GET /api/tasks/{id}/attachments/{fileId}': '401 404 404 404 404 404 404 404 404',
   'GET /api/tasks': '401 200 200 200 200 200 200 200 200',
   'GET /api/tasks/export.csv': '401 200 200 200 200 200 200 200 200',
+  'GET /api/tasks/summary': '401 200 200 200 200 200 200 200 200',
+  'GET /api/tasks/summary.csv': '401 200 200 200 200 200 200 200 200',
   'GET /api/tasks/{id}': '401 404 404 404 404 404 404 404 404',
   'POST /api/tasks/{id}/reports': '401 404 404 404 404 404 404 404 404',
   'POST /api/tasks/{id}/review': '401 404 404 404 404 404 404 404 404',
@@ -259,6 +261,9 @@ export const AUTHZ_MATRIX: Record<string, string> = {
   'PUT /api/meetings/{id}/task-marks': '401 403/403/404 403 403 400 400 403/403/404 403 403',
   'POST /api/meetings/{id}/agenda/overdue-tasks':
     '401 403/403/404 403 403 200 200 403/403/404 200 200',
+  'GET /api/units/{id}/task-reminders': '401 200 200 200 200 200 200 200 200',
+  // Only Sở Nội vụ's own administrators (none among the callers) and system administrators.
+  'PUT /api/units/{id}/task-reminders': '401 403 403 403 403 403 403 403 400',
   'GET /api/notifications': '401 200 200 200 200 200 200 200 200',
   'POST /api/notifications/{id}/read': '401 404 404 404 404 404 404 404 404',
 };

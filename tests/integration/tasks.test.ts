@@ -10,6 +10,7 @@ import type {
   Task,
   TaskList,
   TaskMarks,
+  TaskSummary,
 } from '../../server/contracts/tasks';
 import { pdfBytes, exeBytes } from '../support/document-fixtures';
 import { approveAndPublish, expectStatus, runMeeting } from '../support/minutes';
@@ -433,6 +434,54 @@ describe('confidential meetings', () => {
     expect((await above.get(`/api/tasks/${task.id}`)).status).toBe(404);
     expect((await tasksOf(above, '')).items.map((t) => t.id)).not.toContain(task.id);
     expect((await c.d1.get<Task>(`/api/tasks/${task.id}`)).body.title).toBe(title);
+  });
+});
+
+describe('dashboards', () => {
+  const summaryOf = async (client: ApiClient, query: string): Promise<TaskSummary> =>
+    expectStatus(await client.get<TaskSummary>(`/api/tasks/summary${query}`), 200, 'summary');
+
+  it("count a meeting's tasks by lead unit, meeting and month for the issuing office", async () => {
+    const s = await summaryOf(c.secretary, `?meetingId=${meetingId}`);
+    expect(s.totals.total).toBe(3);
+    expect(s.byUnit.map((u) => [u.name, u.total])).toEqual([
+      ['Sở Nội vụ', 2],
+      ['Sở Tài chính', 1],
+    ]);
+    expect(s.byMeeting).toEqual([expect.objectContaining({ id: meetingId, total: 3 })]);
+    // The third task's deadline moves when an extension is granted: its month varies.
+    expect(s.byMonth[0]).toMatchObject({ month: '2027-01', total: 2 });
+    expect(s.byMonth.reduce((n, m) => n + m.total, 0)).toBe(3);
+  });
+
+  it('show a unit only its own tasks and those of the units below it', async () => {
+    const s = await summaryOf(c.d3, `?meetingId=${meetingId}`);
+    expect(s.byUnit.map((u) => u.name)).toEqual(['Sở Nội vụ']);
+    expect(s.totals.total).toBe(2);
+  });
+
+  it('filter by month of the deadline', async () => {
+    const s = await summaryOf(c.secretary, `?meetingId=${meetingId}&from=2027-01&to=2027-01`);
+    expect(s.byMonth.map((m) => m.month)).toEqual(['2027-01']);
+    expect(s.totals.total).toBe(2);
+  });
+
+  it('refuses a month that is not one, naming the field', async () => {
+    const res = await c.secretary.get<{ error: { details: unknown } }>(
+      '/api/tasks/summary?from=2027-13',
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.error.details)).toContain('from');
+  });
+
+  it('export the same counts as CSV with a BOM', async () => {
+    const res = await fetch(`${app.url}/api/tasks/summary.csv?meetingId=${meetingId}`, {
+      headers: { authorization: `Bearer ${c.secretary.token ?? ''}` },
+    });
+    expect(res.status).toBe(200);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text).toContain('Đơn vị chủ trì,Sở Nội vụ,2,');
   });
 });
 

@@ -151,3 +151,25 @@ describe('buildNoticeTemplate', () => {
     });
   });
 });
+
+describe('an agenda item that lists the overdue tasks', () => {
+  const base = buildMeetingFacts();
+  const [first, ...rest] = base.agendaItems;
+  const listing = [
+    'Sở Nội vụ trình Đề án sắp xếp đơn vị hành chính cấp xã — chủ trì: Sở Nội vụ; hạn 31/01/2027',
+    'Sở Tài chính báo cáo quyết toán — chủ trì: Sở Tài chính; hạn 15/01/2027',
+  ];
+  const draft = buildMinutesTemplate({
+    ...base,
+    agendaItems: first ? [{ ...first, id: 'overdue', listing }, ...rest] : [],
+  });
+  const text = textOf(draft.content);
+
+  it('lists each task under the item, before the speakers, in the editor schema', () => {
+    expect(() => PmNode.fromJSON(schema, draft.content).check()).not.toThrow();
+    const firstTask = text.indexOf(listing[0] ?? '');
+    expect(firstTask).toBeGreaterThan(text.indexOf(first?.title ?? ''));
+    expect(text.indexOf(listing[1] ?? '')).toBeGreaterThan(firstTask);
+    expect(text.indexOf(first?.speakers[0]?.name ?? '', firstTask)).toBeGreaterThan(firstTask);
+  });
+});

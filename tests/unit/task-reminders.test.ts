@@ -10,6 +10,15 @@ describe('reminderDue', () => {
     expect(reminderDue('2027-01-31', '2027-01-31')).toBeNull();
     expect(reminderDue('2027-01-31', '2027-02-01')).toBe('overdue');
   });
+
+  it("follows a unit's own offsets, and stays quiet after the deadline when told to", () => {
+    const rule = { daysBefore: [10, 3], overdue: false };
+    expect(reminderDue('2027-01-31', '2027-01-21', rule)).toBe('10d');
+    expect(reminderDue('2027-01-31', '2027-01-24', rule)).toBeNull();
+    expect(reminderDue('2027-01-31', '2027-01-28', rule)).toBe('3d');
+    expect(reminderDue('2027-01-31', '2027-01-30', rule)).toBeNull();
+    expect(reminderDue('2027-01-31', '2027-02-01', rule)).toBeNull();
+  });
 });
 
 describe('reminderText', () => {
@@ -22,6 +31,15 @@ describe('reminderText', () => {
     expect(text.subject).toBe('Nhắc hạn nhiệm vụ (còn 1 ngày): Hoàn thiện Đề án');
     expect(text.body).toContain('đến hạn hoàn thành vào ngày 31/01/2027');
     expect(text.body).toContain('http://127.0.0.1:8080/tasks/abc');
+  });
+
+  it('says how many days are left for any offset', () => {
+    const text = reminderText(
+      { title: 'Hoàn thiện Đề án', deadline: '2027-01-31', meetingTitle: 'Phiên họp tháng 12' },
+      '10d',
+      'http://127.0.0.1:8080/tasks/abc',
+    );
+    expect(text.subject).toBe('Nhắc hạn nhiệm vụ (còn 10 ngày): Hoàn thiện Đề án');
   });
 });
 

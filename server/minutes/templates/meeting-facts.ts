@@ -77,6 +77,11 @@ export interface AgendaItemFact {
   title: string;
   presenter?: PersonFact;
   summary?: string;
+  /**
+   * What the item puts before the meeting, one line each (the overdue tasks the "add overdue
+   * tasks" item lists, issue 15).
+   */
+  listing?: string[];
   speakers: SpeakerFact[];
   polls: PollFact[];
   conclusions?: string[];

@@ -47,6 +47,9 @@ function agendaItemBlocks(item: AgendaItemFact, index: number): MinutesNode[] {
   const out: MinutesNode[] = item.id === null ? markFact(OTHER_ITEMS_FACT, [title]) : [title];
   if (item.presenter) out.push(labelled('Trình bày', `${personLine(item.presenter)}.`));
   if (item.summary) out.push(paragraph(item.summary));
+  if (item.listing && item.listing.length > 0) {
+    out.push(orderedList(item.listing.map((line) => [paragraph(line)])));
+  }
   const speakers = speakersSnippet({ speakers: item.speakers });
   out.push(...(key ? markFact(key, speakers) : speakers));
   for (const poll of item.polls) {
