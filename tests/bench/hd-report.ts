@@ -1,0 +1,186 @@
+// The figures of hd.bench.ts: what the sites received, what the senders sent and why, the
+// CPU, where the machine saturates, and the extrapolation of livekit-server's cost.
+import { cpus } from 'node:os';
+import type { ReceivedFrom, SentOver } from './hd-bench-worker';
+import { percentile } from './report';
+
+/** What one run measured at one step. */
+export interface Step {
+  sites: number;
+  joined: number;
+  publishing: number;
+  /** CPU in % of one core (machine: % of all cores) over the measuring window. */
+  livekit: number;
+  bots: number;
+  machine: number;
+  load: number;
+  /** What each site decoded of the hub's camera. */
+  hubAtSites: ReceivedFrom[];
+  /** What each site (but the programme itself) and the hub decoded of the programme. */
+  programme: ReceivedFrom[];
+  /** What the hub decoded of each site's tile. */
+  wall: ReceivedFrom[];
+  /** What each publisher's WebRTC stack sent, by layer. */
+  sent: Map<string, SentOver[]>;
+  failures: string[];
+}
+
+/** How the run was set up, for the text. */
+export interface HdSetup {
+  fps: number;
+  maxBitrate: number;
+  steps: readonly number[];
+  workers: number;
+  rampMs: number;
+  measureMs: number;
+}
+
+export const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+
+const median = (values: readonly number[]): number => percentile(values, 50);
+
+/** "n of m at ≥ 720p (mix); fps p50 (min)" for what a set of subscribers decoded. */
+export function describe(videos: readonly ReceivedFrom[], wantHeight: number): string {
+  if (videos.length === 0) return 'none';
+  const full = videos.filter((v) => v.height >= wantHeight).length;
+  const fps = videos.map((v) => v.fps);
+  const sizes = new Map<string, number>();
+  for (const v of videos) sizes.set(v.resolution, (sizes.get(v.resolution) ?? 0) + 1);
+  const mix = [...sizes]
+    .sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${n}× ${r}`)
+    .join(', ');
+  return `${full} of ${videos.length} at ≥ ${wantHeight}p (${mix}); ${fmt(median(fps), 1)} fps p50, ${fmt(Math.min(...fps), 1)} min`;
+}
+
+/** The streams the SFU forwarded during the window: a subscriber that decoded frames. */
+function forwardedStreams(s: Step): ReceivedFrom[] {
+  return [...s.hubAtSites, ...s.programme, ...s.wall].filter((v) => v.frames > 0);
+}
+
+/**
+ * Bits per second the SFU forwarded: for each forwarded stream, the bitrate of the publisher's
+ * layer whose height the subscriber decoded (the closest one when none matches exactly).
+ */
+function forwardedBits(s: Step): number {
+  return forwardedStreams(s).reduce((sum, v) => {
+    const layers = s.sent.get(v.from) ?? [];
+    const layer = [...layers].sort(
+      (a, b) => Math.abs(a.frameHeight - v.height) - Math.abs(b.frameHeight - v.height),
+    )[0];
+    return sum + (layer?.bitsPerSecond ?? 0);
+  }, 0);
+}
+
+/** The senders' top layer: height and frame rate p50, and how many the CPU held back. */
+function senders(s: Step): { top: SentOver[]; cpuLimited: number; text: string } {
+  const top = [...s.sent.values()].map(
+    (layers) => [...layers].sort((a, b) => b.frameHeight - a.frameHeight)[0],
+  );
+  const present = top.filter((l): l is SentOver => l !== undefined);
+  const cpuLimited = present.filter((l) => l.limitation === 'cpu').length;
+  const bandwidth = present.filter((l) => l.limitation === 'bandwidth').length;
+  const heights = new Map<number, number>();
+  for (const l of present) heights.set(l.frameHeight, (heights.get(l.frameHeight) ?? 0) + 1);
+  const mix = [...heights]
+    .sort((a, b) => b[0] - a[0])
+    .map(([h, n]) => `${n}× ${h}p`)
+    .join(', ');
+  const byRid = new Map<string, SentOver[]>();
+  for (const l of [...s.sent.values()].flat()) byRid.set(l.rid, [...(byRid.get(l.rid) ?? []), l]);
+  const layers = [...byRid]
+    .map(([rid, ls]) => ({
+      rid,
+      height: median(ls.map((l) => l.frameHeight)),
+      mbits: median(ls.map((l) => l.bitsPerSecond)) / 1e6,
+    }))
+    .sort((a, b) => b.height - a.height)
+    .map((l) => `${l.rid || '-'} ${fmt(l.height)}p ${fmt(l.mbits, 2)}`)
+    .join(', ');
+  const text =
+    present.length === 0
+      ? 'no sender statistics'
+      : `top layer ${mix}, ${fmt(median(present.map((l) => l.framesPerSecond)), 1)} fps p50; layers (rid, height, Mbit/s p50): ${layers}; held back by CPU: ${cpuLimited} of ${present.length}, by bandwidth: ${bandwidth}`;
+  return { top: present, cpuLimited, text };
+}
+
+/** Least-squares line through (x, y). */
+function fit(points: readonly [number, number][]): { slope: number; intercept: number } {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const slope = sxx > 0 ? sxy / sxx : Number.NaN;
+  return { slope, intercept: my - slope * mx };
+}
+
+/** The first step where the pictures stop being HD or the machine is full. */
+function saturation(steps: readonly Step[], fps: number): Step | undefined {
+  return steps.find((s) => {
+    const hd = [...s.hubAtSites, ...s.programme];
+    const short = hd.filter((v) => v.height < 720 || v.fps < fps * 0.8).length;
+    return s.machine >= 90 || short > hd.length * 0.1 || senders(s).cpuLimited > 0;
+  });
+}
+
+/** One line per step for the console and the baseline's summary. */
+export function summary(s: Step): string {
+  return `${s.sites} sites: livekit ${fmt(s.livekit)} %, bots ${fmt(s.bots)} %, machine ${fmt(s.machine)} %; hub at sites ${describe(s.hubAtSites, 720)}; programme ${describe(s.programme, 720)}; wall ${describe(s.wall, 180)}; senders ${senders(s).text}`;
+}
+
+/** The section's body for docs/benchmarks.md. */
+export function hdReport(setup: HdSetup, steps: readonly Step[], baseline: string): string {
+  const cores = cpus().length;
+  const rows = steps.flatMap((s) => {
+    const streams = forwardedStreams(s).length;
+    const mbits = forwardedBits(s) / 1e6;
+    return [
+      `| **${s.sites} sites** (${s.publishing} publishing + the hub) | |`,
+      `| hub's camera decoded at the sites | ${describe(s.hubAtSites, 720)} |`,
+      `| programme (spotlighted site) decoded at the other sites and the hub | ${describe(s.programme, 720)} |`,
+      `| the sites' tiles decoded on the hub's console (low layer) | ${describe(s.wall, 180)} |`,
+      `| what the ${s.sent.size} cameras sent (their WebRTC stats) | ${senders(s).text} |`,
+      `| CPU: livekit-server / bots / machine | ${fmt(s.livekit)} % of one core / ${fmt(s.bots)} % of one core / ${fmt(s.machine)} % of ${cores} cores (load average ${fmt(s.load, 1)}) |`,
+      `| forwarded by livekit-server | ${streams} video streams, ${fmt(mbits, 1)} Mbit/s: ${fmt(s.livekit / Math.max(1, streams), 2)} % of one core per stream, ${fmt(s.livekit / mbits, 2)} % per Mbit/s |`,
+      ...(s.failures.length > 0
+        ? [`| failures | ${s.failures.length}: ${s.failures.slice(0, 3).join('; ')} |`]
+        : []),
+    ];
+  });
+  const line = fit(steps.map((s) => [forwardedBits(s) / 1e6, s.livekit]));
+  const last = steps.at(-1);
+  const first = steps[0];
+  const sat = saturation(steps, setup.fps);
+  const perSite = last ? last.bots / Math.max(1, last.publishing + 1) : Number.NaN;
+  // Layer bitrates for the projection: the medians of the first (least loaded) step.
+  const layerRate = (rid: string, fallback: number): number => {
+    const rates = [...(first?.sent.values() ?? [])].flatMap((layers) =>
+      layers.filter((l) => l.rid === rid).map((l) => l.bitsPerSecond),
+    );
+    return rates.length > 0 ? median(rates) / 1e6 : fallback;
+  };
+  const top = layerRate('f', setup.maxBitrate / 1e6);
+  const low = layerRate('q', 0.15);
+  const projected = (n: number): number => 2 * n * top + (n - 1) * low;
+  const cores100 = (mbits: number): number => (line.intercept + line.slope * mbits) / 100;
+  const wall = (n: number): number => projected(n) + n * (n - 2) * low;
+  return [
+    `The hub and every site publish a 720p VP8 camera with simulcast (720p, 360p and 180p layers; ${setup.fps} fps, the product's capture setting; top layer capped at ${setup.maxBitrate / 1e6} Mbit/s) from a moving test pattern; each site publishes once the chair has given it the floor through media/conference-control (the product path). Each site subscribes to what its bridge view shows large: the hub's camera and the programme (the site spotlighted with setSpotlight) at the top layer. The hub subscribes to the programme at the top layer and to every other site at the low layer, as the console's small tiles get it under adaptive stream. Sites join in steps of ${setup.steps.join(', ')}; ${setup.rampMs / 1000} s after each step (for the senders' bandwidth estimate to open the 720p layer) every participant counts the frames it decodes for ${setup.measureMs / 1000} s, and every camera reads its WebRTC sender statistics (layers, frame rate, bitrate, quality limitation) before and after. The site bots run in ${setup.workers} processes at nice 5 (the hub in one more at normal priority) so that they do not starve livekit-server; CPU is from /proc over the same window (% of one core), everything on this machine included.`,
+    '',
+    `Baseline: ${baseline}`,
+    '',
+    '| Measure | Value |',
+    '| --- | --- |',
+    ...rows,
+    '',
+    `Where the limit is: ${
+      sat
+        ? `from ${sat.sites} sites this machine is the limit: it runs at ${fmt(sat.machine)} % of its ${cores} cores, the bots taking ${fmt(sat.bots)} % of one core (encoding ${sat.publishing + 1} cameras in three layers each and decoding ${forwardedStreams(sat).length} streams) and livekit-server ${fmt(sat.livekit)} %; ${senders(sat).cpuLimited} of the senders' encoders report that the CPU holds them back, and they lower resolution or frame rate, which is what the sites decode above.`
+        : `no step saturated the machine, held an encoder back or brought the pictures below 720p at ${fmt(setup.fps * 0.8)} fps.`
+    } livekit-server is not the limit: at ${last?.sites ?? 0} sites it forwards ${last ? forwardedStreams(last).length : 0} video streams (${fmt(last ? forwardedBits(last) / 1e6 : Number.NaN, 1)} Mbit/s) with ${fmt(last?.livekit ?? Number.NaN)} % of one core.`,
+    '',
+    `Extrapolation: livekit-server's CPU against the bitrate it forwarded, a least-squares line over the ${steps.length} steps, is ${fmt(line.intercept)} % + ${fmt(line.slope, 2)} % of one core per forwarded Mbit/s (an SFU's work is per packet, and packets follow the bitrate). With the layer bitrates the senders reached at the first step (720p ${fmt(top, 2)} Mbit/s, 180p ${fmt(low, 2)} Mbit/s), the same picture for n sites (the hub and the programme at 720p to every site, every site as a tile at the hub: ${fmt(projected(40), 0)} Mbit/s at 40 sites) needs about ${fmt(cores100(projected(40)), 2)} core at 40 sites and ${fmt(cores100(projected(146)), 2)} core for the 146 sites of a province. If every site also showed every other site as a small tile (n(n − 2) more 180p streams, ${fmt(wall(40), 0)} Mbit/s in all) 40 sites would need about ${fmt(cores100(wall(40)), 1)} cores and a network of that bitrate. A simulated site costs ${fmt(perSite)} % of one core here (encoding its camera in three layers and decoding two 720p streams): on a real network that is the site's own computer, not the server.`,
+  ].join('\n');
+}
