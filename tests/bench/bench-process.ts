@@ -1,7 +1,11 @@
 // What the media benchmarks (media.bench.ts, hd.bench.ts) and their bot processes share: CPU
-// time from /proc, bounded waits, and a limit on how many joins run at once.
-import { execSync } from 'node:child_process';
+// time from /proc, bounded waits, a limit on how many joins run at once, and the life of the
+// bot processes (one @livekit/rtc-node FFI each).
+import { execSync, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { dispose } from '@livekit/rtc-node';
 
 /** Clock ticks per second, the unit of {@link processTicks}. */
 export const ticksPerSecond = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
@@ -106,4 +110,73 @@ export async function runLimited<T extends object>(
       }
     }),
   );
+}
+
+/**
+ * Starts a bot process running the TypeScript `file` (through tsx) with an IPC channel; its
+ * reports go to `onReport`. `nice` lowers its CPU priority (simulated sites must not starve the
+ * SFU of the CPU it would have on its own server).
+ */
+export function forkBotProcess(
+  file: string,
+  // `never`: any report handler fits; the process's reports are the handler's type by contract.
+  onReport: (report: never) => void,
+  options: { nice?: number } = {},
+): ChildProcess {
+  const child = fork(file, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  child.on('message', (report) => {
+    onReport(report as never);
+  });
+  if (options.nice && child.pid) setPriority(child.pid, options.nice);
+  return child;
+}
+
+/** Sends `stop` to every bot process and waits for each to exit (SIGKILL after 15 s). */
+export async function stopBotProcesses(
+  children: readonly ChildProcess[],
+  stop: object,
+): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) {
+            resolve();
+            return;
+          }
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.send(stop);
+        }),
+    ),
+  );
+}
+
+/**
+ * In a bot process: exit with the parent, and keep measuring when @livekit/rtc-node throws from
+ * a native finalizer (no stack), logging it under `name`.
+ */
+export function guardBotProcess(name: string): void {
+  process.on('disconnect', () => process.exit(0));
+  process.on('uncaughtException', (err) => {
+    console.error(`[${name} ${process.pid}] uncaught: ${errorMessage(err)}`);
+  });
+}
+
+/** In a bot process: runs `release` (disconnect the bots), disposes rtc-node, says so, exits. */
+export function exitBotProcess(release: () => Promise<unknown>): void {
+  void release()
+    .catch(() => undefined)
+    .then(() => dispose())
+    .finally(() => {
+      process.send?.({ type: 'stopped' });
+      process.exit(0);
+    });
 }

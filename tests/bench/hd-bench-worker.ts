@@ -1,10 +1,16 @@
 // A child process of hd.bench.ts holding a share of the participants (one @livekit/rtc-node FFI
 // per process): each joins, publishes a 720p simulcast camera when told (after the floor is
 // granted), subscribes to what its screen shows and counts the frames it decodes.
-import { dispose, RoomEvent, TrackKind } from '@livekit/rtc-node';
+import { RoomEvent, TrackKind } from '@livekit/rtc-node';
 import type { RemoteParticipant, RemoteTrackPublication } from '@livekit/rtc-node';
 import { ConferenceBot } from '../../media/bots/conference-bot';
-import { errorMessage, runLimited, withTimeout } from './bench-process';
+import {
+  errorMessage,
+  exitBotProcess,
+  guardBotProcess,
+  runLimited,
+  withTimeout,
+} from './bench-process';
 import {
   publishCamera,
   receiveVideo,
@@ -114,6 +120,8 @@ async function joinOne(url: string, identity: string, token: string): Promise<vo
     return;
   }
   bots.set(identity, bot);
+  // rtc-node adds a room listener per subscribed track; a hub with 40 tiles passes the default.
+  bot.room.setMaxListeners(0);
   bot.room.on(RoomEvent.TrackPublished, (pub, p) => {
     apply(identity, p, pub);
   });
@@ -209,19 +217,12 @@ process.on('message', (command: HdWorkerCommand) => {
       void measure(command.ms);
       break;
     case 'stop':
-      void Promise.allSettled([...cameras.values()].map((c) => c.stop()))
-        .then(() => Promise.allSettled([...bots.values()].map((b) => b.disconnect())))
-        .then(() => dispose())
-        .finally(() => {
-          send({ type: 'stopped' });
-          process.exit(0);
-        });
+      exitBotProcess(async () => {
+        await Promise.allSettled([...cameras.values()].map((c) => c.stop()));
+        await Promise.allSettled([...bots.values()].map((b) => b.disconnect()));
+      });
       break;
   }
 });
 
-process.on('disconnect', () => process.exit(0));
-// @livekit/rtc-node can throw from a native finalizer (no stack); count it, keep measuring.
-process.on('uncaughtException', (err) => {
-  console.error(`[hd bench worker ${process.pid}] uncaught: ${errorMessage(err)}`);
-});
+guardBotProcess('hd bench worker');

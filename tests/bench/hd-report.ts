@@ -29,6 +29,7 @@ export interface Step {
 export interface HdSetup {
   fps: number;
   maxBitrate: number;
+  siteFps: number;
   steps: readonly number[];
   workers: number;
   rampMs: number;
@@ -59,18 +60,9 @@ function forwardedStreams(s: Step): ReceivedFrom[] {
   return [...s.hubAtSites, ...s.programme, ...s.wall].filter((v) => v.frames > 0);
 }
 
-/**
- * Bits per second the SFU forwarded: for each forwarded stream, the bitrate of the publisher's
- * layer whose height the subscriber decoded (the closest one when none matches exactly).
- */
+/** Bits per second the SFU forwarded: what the subscribers received of the forwarded streams. */
 function forwardedBits(s: Step): number {
-  return forwardedStreams(s).reduce((sum, v) => {
-    const layers = s.sent.get(v.from) ?? [];
-    const layer = [...layers].sort(
-      (a, b) => Math.abs(a.frameHeight - v.height) - Math.abs(b.frameHeight - v.height),
-    )[0];
-    return sum + (layer?.bitsPerSecond ?? 0);
-  }, 0);
+  return forwardedStreams(s).reduce((sum, v) => sum + v.bitsPerSecond, 0);
 }
 
 /** The senders' top layer: height and frame rate p50, and how many the CPU held back. */
@@ -119,10 +111,20 @@ function fit(points: readonly [number, number][]): { slope: number; intercept: n
 /** The first step where the pictures stop being HD or the machine is full. */
 function saturation(steps: readonly Step[], fps: number): Step | undefined {
   return steps.find((s) => {
-    const hd = [...s.hubAtSites, ...s.programme];
-    const short = hd.filter((v) => v.height < 720 || v.fps < fps * 0.8).length;
-    return s.machine >= 90 || short > hd.length * 0.1 || senders(s).cpuLimited > 0;
+    const ours = (s.bots + s.livekit) / (cpus().length * 100);
+    return degraded(s, fps) > 0.1 || senders(s).cpuLimited > 0 || (s.machine >= 90 && ours >= 0.75);
   });
+}
+
+/** The share of the large pictures (hub, programme) decoded below 720p or below 80 % of `fps`. */
+function degraded(s: Step, fps: number): number {
+  const hd = [...s.hubAtSites, ...s.programme];
+  return hd.filter((v) => v.height < 720 || v.fps < fps * 0.8).length / Math.max(1, hd.length);
+}
+
+/** CPU of the other processes on the machine (other jobs), in % of one core. */
+function others(s: Step): number {
+  return Math.max(0, s.machine * cpus().length - s.bots - s.livekit);
 }
 
 /** One line per step for the console and the baseline's summary. */
@@ -142,32 +144,41 @@ export function hdReport(setup: HdSetup, steps: readonly Step[], baseline: strin
       `| programme (spotlighted site) decoded at the other sites and the hub | ${describe(s.programme, 720)} |`,
       `| the sites' tiles decoded on the hub's console (low layer) | ${describe(s.wall, 180)} |`,
       `| what the ${s.sent.size} cameras sent (their WebRTC stats) | ${senders(s).text} |`,
-      `| CPU: livekit-server / bots / machine | ${fmt(s.livekit)} % of one core / ${fmt(s.bots)} % of one core / ${fmt(s.machine)} % of ${cores} cores (load average ${fmt(s.load, 1)}) |`,
+      `| CPU: livekit-server / bots / everything else / machine | ${fmt(s.livekit)} / ${fmt(s.bots)} / ${fmt(others(s))} % of one core; machine ${fmt(s.machine)} % of ${cores} cores (load average ${fmt(s.load, 1)}) |`,
       `| forwarded by livekit-server | ${streams} video streams, ${fmt(mbits, 1)} Mbit/s: ${fmt(s.livekit / Math.max(1, streams), 2)} % of one core per stream, ${fmt(s.livekit / mbits, 2)} % per Mbit/s |`,
       ...(s.failures.length > 0
         ? [`| failures | ${s.failures.length}: ${s.failures.slice(0, 3).join('; ')} |`]
         : []),
     ];
   });
-  const line = fit(steps.map((s) => [forwardedBits(s) / 1e6, s.livekit]));
+  // An SFU's work is per packet, and packets follow the bitrate: a line through the steps, or
+  // (when the steps do not give a rising line: a saturated machine delivers less as sites are
+  // added) the ratio at the step that forwarded the most.
+  const points = steps.map((s): [number, number] => [forwardedBits(s) / 1e6, s.livekit]);
+  const fitted = fit(points);
+  const busiest = [...points].sort((a, b) => b[0] - a[0])[0] ?? [Number.NaN, Number.NaN];
+  const byLine = fitted.slope > 0 && fitted.intercept >= 0;
+  const line = byLine ? fitted : { slope: busiest[1] / busiest[0], intercept: 0 };
   const last = steps.at(-1);
   const first = steps[0];
   const sat = saturation(steps, setup.fps);
   const perSite = last ? last.bots / Math.max(1, last.publishing + 1) : Number.NaN;
-  // Layer bitrates for the projection: the medians of the first (least loaded) step.
-  const layerRate = (rid: string, fallback: number): number => {
-    const rates = [...(first?.sent.values() ?? [])].flatMap((layers) =>
-      layers.filter((l) => l.rid === rid).map((l) => l.bitsPerSecond),
-    );
+  // Per-stream bitrates for the projection: what a subscriber received of a 720p picture and
+  // of a tile at the first (least loaded) step.
+  const rate = (videos: readonly ReceivedFrom[], fallback: number): number => {
+    const rates = videos.filter((v) => v.frames > 0).map((v) => v.bitsPerSecond);
     return rates.length > 0 ? median(rates) / 1e6 : fallback;
   };
-  const top = layerRate('f', setup.maxBitrate / 1e6);
-  const low = layerRate('q', 0.15);
+  const top = rate(
+    [...(first?.hubAtSites ?? []), ...(first?.programme ?? [])].filter((v) => v.height >= 720),
+    setup.maxBitrate / 1e6,
+  );
+  const low = rate(first?.wall ?? [], 0.05);
   const projected = (n: number): number => 2 * n * top + (n - 1) * low;
   const cores100 = (mbits: number): number => (line.intercept + line.slope * mbits) / 100;
   const wall = (n: number): number => projected(n) + n * (n - 2) * low;
   return [
-    `The hub and every site publish a 720p VP8 camera with simulcast (720p, 360p and 180p layers; ${setup.fps} fps, the product's capture setting; top layer capped at ${setup.maxBitrate / 1e6} Mbit/s) from a moving test pattern; each site publishes once the chair has given it the floor through media/conference-control (the product path). Each site subscribes to what its bridge view shows large: the hub's camera and the programme (the site spotlighted with setSpotlight) at the top layer. The hub subscribes to the programme at the top layer and to every other site at the low layer, as the console's small tiles get it under adaptive stream. Sites join in steps of ${setup.steps.join(', ')}; ${setup.rampMs / 1000} s after each step (for the senders' bandwidth estimate to open the 720p layer) every participant counts the frames it decodes for ${setup.measureMs / 1000} s, and every camera reads its WebRTC sender statistics (layers, frame rate, bitrate, quality limitation) before and after. The site bots run in ${setup.workers} processes at nice 5 (the hub in one more at normal priority) so that they do not starve livekit-server; CPU is from /proc over the same window (% of one core), everything on this machine included.`,
+    `The hub and every site publish a 720p VP8 camera with simulcast (720p, 360p and 180p layers) from a moving test pattern: the hub and the programme at ${setup.fps} fps (the product's capture setting) with the top layer capped at ${setup.maxBitrate / 1e6} Mbit/s, the other sites, which only the hub's tiles show, at ${setup.siteFps} fps (the cap scaled with it) so that their encoders fit on this machine longer. Each site publishes once the chair has given it the floor through media/conference-control (the product path). Each site subscribes to what its bridge view shows large: the hub's camera and the programme (the site spotlighted with setSpotlight) at the top layer. The hub subscribes to the programme at the top layer and to every other site at the low layer, as the console's small tiles get it under adaptive stream. Sites join in steps of ${setup.steps.join(', ')}; ${setup.rampMs / 1000} s after each step (for the senders' bandwidth estimate to open the 720p layer) every participant counts the frames it decodes for ${setup.measureMs / 1000} s, and every camera reads its WebRTC sender statistics (layers, frame rate, bitrate, quality limitation) before and after. The site bots run in ${setup.workers} processes at nice 5 (the hub in one more at normal priority) so that they do not starve livekit-server; CPU is from /proc over the same window (% of one core), everything on this machine included.`,
     '',
     `Baseline: ${baseline}`,
     '',
@@ -177,10 +188,10 @@ export function hdReport(setup: HdSetup, steps: readonly Step[], baseline: strin
     '',
     `Where the limit is: ${
       sat
-        ? `from ${sat.sites} sites this machine is the limit: it runs at ${fmt(sat.machine)} % of its ${cores} cores, the bots taking ${fmt(sat.bots)} % of one core (encoding ${sat.publishing + 1} cameras in three layers each and decoding ${forwardedStreams(sat).length} streams) and livekit-server ${fmt(sat.livekit)} %; ${senders(sat).cpuLimited} of the senders' encoders report that the CPU holds them back, and they lower resolution or frame rate, which is what the sites decode above.`
+        ? `from ${sat.sites} sites this machine is the limit: it runs at ${fmt(sat.machine)} % of its ${cores} cores, the bots taking ${fmt(sat.bots)} % of one core (encoding ${sat.publishing + 1} cameras in three layers each and decoding ${forwardedStreams(sat).length} streams), other jobs ${fmt(others(sat))} % and livekit-server ${fmt(sat.livekit)} %; ${fmt(degraded(sat, setup.fps) * 100)} % of the large pictures are decoded below 720p or ${fmt(setup.fps * 0.8)} fps and ${senders(sat).cpuLimited} of ${senders(sat).top.length} encoders report that the CPU holds them back (the starved bots decode late and send their feedback late, so the senders' and the SFU's bandwidth estimates drop too).`
         : `no step saturated the machine, held an encoder back or brought the pictures below 720p at ${fmt(setup.fps * 0.8)} fps.`
     } livekit-server is not the limit: at ${last?.sites ?? 0} sites it forwards ${last ? forwardedStreams(last).length : 0} video streams (${fmt(last ? forwardedBits(last) / 1e6 : Number.NaN, 1)} Mbit/s) with ${fmt(last?.livekit ?? Number.NaN)} % of one core.`,
     '',
-    `Extrapolation: livekit-server's CPU against the bitrate it forwarded, a least-squares line over the ${steps.length} steps, is ${fmt(line.intercept)} % + ${fmt(line.slope, 2)} % of one core per forwarded Mbit/s (an SFU's work is per packet, and packets follow the bitrate). With the layer bitrates the senders reached at the first step (720p ${fmt(top, 2)} Mbit/s, 180p ${fmt(low, 2)} Mbit/s), the same picture for n sites (the hub and the programme at 720p to every site, every site as a tile at the hub: ${fmt(projected(40), 0)} Mbit/s at 40 sites) needs about ${fmt(cores100(projected(40)), 2)} core at 40 sites and ${fmt(cores100(projected(146)), 2)} core for the 146 sites of a province. If every site also showed every other site as a small tile (n(n − 2) more 180p streams, ${fmt(wall(40), 0)} Mbit/s in all) 40 sites would need about ${fmt(cores100(wall(40)), 1)} cores and a network of that bitrate. A simulated site costs ${fmt(perSite)} % of one core here (encoding its camera in three layers and decoding two 720p streams): on a real network that is the site's own computer, not the server.`,
+    `Extrapolation: livekit-server's CPU against the bitrate it forwarded (an SFU's work is per packet, and packets follow the bitrate) is ${byLine ? `a least-squares line over the ${steps.length} steps: ${fmt(line.intercept)} % + ${fmt(line.slope, 2)} % of one core per forwarded Mbit/s` : `taken as the ratio at the step that forwarded the most (the steps gave no rising line): ${fmt(line.slope, 2)} % of one core per forwarded Mbit/s`}. With the bitrates a subscriber received at the first step (a 720p picture ${fmt(top, 2)} Mbit/s, a tile ${fmt(low, 2)} Mbit/s), the same picture for n sites (the hub and the programme at 720p to every site, every site as a tile at the hub: ${fmt(projected(40), 0)} Mbit/s at 40 sites) needs about ${fmt(cores100(projected(40)), 2)} core at 40 sites and ${fmt(cores100(projected(146)), 2)} core for the 146 sites of a province. If every site also showed every other site as a small tile (n(n − 2) more 180p streams, ${fmt(wall(40), 0)} Mbit/s in all) 40 sites would need about ${fmt(cores100(wall(40)), 1)} cores and a network of that bitrate. A simulated site costs ${fmt(perSite)} % of one core here (encoding its camera in three layers and decoding two 720p streams): on a real network that is the site's own computer, not the server.`,
   ].join('\n');
 }

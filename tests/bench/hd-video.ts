@@ -9,7 +9,6 @@ import {
   VideoCodec,
   VideoFrame,
   VideoSource,
-  VideoStream,
 } from '@livekit/rtc-node';
 import type { RemoteTrackPublication, Room, Track } from '@livekit/rtc-node';
 
@@ -110,54 +109,6 @@ export async function publishCamera(
   };
 }
 
-/** What one subscriber decoded from one track over a window. */
-export interface ReceivedVideo {
-  frames: number;
-  fps: number;
-  /** The resolution most frames had (e.g. '1280x720'); 'none' without frames. */
-  resolution: string;
-  /** Height of that resolution (0 without frames). */
-  height: number;
-}
-
-/**
- * Counts the decoded frames of a subscribed video track for `ms` and reports their rate and
- * resolution. The decoded frames are what a screen would show: a layer the SFU switched down or
- * an encoder that dropped resolution under load shows here.
- */
-export async function receiveVideo(track: Track, ms: number): Promise<ReceivedVideo> {
-  const reader = new VideoStream(track).getReader();
-  const sizes = new Map<string, number>();
-  let frames = 0;
-  const started = performance.now();
-  const stopAt = started + ms;
-  let timer: NodeJS.Timeout | undefined;
-  const timeUp = new Promise<'time'>((r) => {
-    timer = setTimeout(() => r('time'), ms);
-  });
-  try {
-    for (;;) {
-      const next = await Promise.race([reader.read(), timeUp]);
-      if (next === 'time' || next.done) break;
-      const key = `${next.value.frame.width}x${next.value.frame.height}`;
-      sizes.set(key, (sizes.get(key) ?? 0) + 1);
-      frames++;
-      if (performance.now() >= stopAt) break;
-    }
-  } finally {
-    clearTimeout(timer);
-    await reader.cancel().catch(() => undefined);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const [resolution] = [...sizes].sort((a, b) => b[1] - a[1])[0] ?? ['none'];
-  return {
-    frames,
-    fps: frames / seconds,
-    resolution,
-    height: resolution === 'none' ? 0 : Number(resolution.split('x')[1]),
-  };
-}
-
 /** LiveKit's simulcast layers as rtc-node's FFI numbers them (livekit.proto.VideoQuality). */
 export const VIDEO_QUALITY = { low: 0, medium: 1, high: 2 } as const;
 
@@ -212,6 +163,10 @@ export interface SentLayer {
   cpuLimitedS: number;
 }
 
+interface RtcStatsLike {
+  stats: { case?: string; value?: unknown };
+}
+
 interface OutboundRtpLike {
   sent?: { bytesSent?: bigint };
   outbound?: {
@@ -223,12 +178,21 @@ interface OutboundRtpLike {
   };
 }
 
+interface InboundRtpLike {
+  inbound?: {
+    framesDecoded?: number;
+    frameWidth?: number;
+    frameHeight?: number;
+    bytesReceived?: bigint;
+  };
+}
+
 /**
- * The outbound layers of a published camera from its WebRTC stats: rtc-node 1.1 has the FFI
- * request (GetStats) but no method for it, so it goes through the FFI client as
- * {@link requestLayer} does. Empty when that client is not there or the stats do not come.
+ * A track's WebRTC statistics: rtc-node 1.1 has the FFI request (GetStats) but no method for
+ * it, so it goes through the FFI client as {@link requestLayer} does. Empty when that client is
+ * not there or the answer does not come within `timeoutMs`.
  */
-export async function sentLayers(track: LocalVideoTrack, timeoutMs = 5000): Promise<SentLayer[]> {
+async function trackStats(track: Track, timeoutMs = 5000): Promise<RtcStatsLike[]> {
   const ffi = ffiClient();
   if (!ffi) return [];
   const res = ffi.request({
@@ -244,12 +208,13 @@ export async function sentLayers(track: LocalVideoTrack, timeoutMs = 5000): Prom
     new Promise((r) => {
       timer = setTimeout(() => r(null), timeoutMs);
     }),
-  ]).finally(() => clearTimeout(timer))) as {
-    error?: string;
-    stats?: { stats: { case?: string; value?: unknown } }[];
-  } | null;
-  if (!callback?.stats) return [];
-  return callback.stats
+  ]).finally(() => clearTimeout(timer))) as { stats?: RtcStatsLike[] } | null;
+  return callback?.stats ?? [];
+}
+
+/** The outbound layers of a published camera, from its WebRTC stats. */
+export async function sentLayers(track: LocalVideoTrack): Promise<SentLayer[]> {
+  return (await trackStats(track))
     .filter((s) => s.stats.case === 'outboundRtp')
     .map((s) => {
       const v = s.stats.value as OutboundRtpLike;
@@ -262,4 +227,59 @@ export async function sentLayers(track: LocalVideoTrack, timeoutMs = 5000): Prom
         cpuLimitedS: v.outbound?.qualityLimitationDurations?.cpu ?? 0,
       };
     });
+}
+
+/** A subscribed video track's decoder, as its WebRTC stats count it. */
+interface Decoded {
+  framesDecoded: number;
+  width: number;
+  height: number;
+  bytesReceived: number;
+}
+
+async function decoded(track: Track): Promise<Decoded | null> {
+  const inbound = (await trackStats(track)).find((s) => s.stats.case === 'inboundRtp');
+  if (!inbound) return null;
+  const v = (inbound.stats.value as InboundRtpLike).inbound;
+  return {
+    framesDecoded: v?.framesDecoded ?? 0,
+    width: v?.frameWidth ?? 0,
+    height: v?.frameHeight ?? 0,
+    bytesReceived: Number(v?.bytesReceived ?? 0n),
+  };
+}
+
+/** What one subscriber decoded from one track over a window. */
+export interface ReceivedVideo {
+  frames: number;
+  fps: number;
+  /** The resolution of the last decoded frame (e.g. '1280x720'); 'none' without frames. */
+  resolution: string;
+  /** Its height (0 without frames). */
+  height: number;
+  /** What the SFU sent this subscriber for this track. */
+  bitsPerSecond: number;
+}
+
+/**
+ * What a subscriber's decoder made of a video track over `ms`: frames decoded, their rate and
+ * resolution, and the bitrate received, from the WebRTC inbound-rtp statistics (no frame is
+ * copied out of the decoder, so measuring does not load the machine). A layer the SFU switched
+ * down or a sender that lowered its resolution under load shows here as a screen would show it.
+ */
+export async function receiveVideo(track: Track, ms: number): Promise<ReceivedVideo> {
+  const before = await decoded(track);
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const after = await decoded(track);
+  const seconds = (performance.now() - started) / 1000;
+  const frames = after && before ? after.framesDecoded - before.framesDecoded : 0;
+  const bytes = after && before ? after.bytesReceived - before.bytesReceived : 0;
+  return {
+    frames,
+    fps: frames / seconds,
+    resolution: frames > 0 && after ? `${after.width}x${after.height}` : 'none',
+    height: frames > 0 && after ? after.height : 0,
+    bitsPerSecond: (bytes * 8) / seconds,
+  };
 }

@@ -5,16 +5,16 @@
 // Sites join in steps (10, 20, 30, 40 by default); after each step the frames every
 // participant decodes are counted and the CPU of livekit-server and of the bot processes is
 // read from /proc. Figures go to docs/benchmarks.md.
-import { fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { loadavg, setPriority } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dispose } from '@livekit/rtc-node';
 import { baselineTree, currentTree, ROOT } from './baseline';
 import type { AppTree } from './baseline';
-import { measureCpu, until } from './bench-process';
+import { forkBotProcess, measureCpu, stopBotProcesses, until } from './bench-process';
 import type {
   HdWorkerCommand,
   HdWorkerReport,
@@ -37,9 +37,19 @@ const STEPS = (process.env.BENCH_HD_STEPS ?? '10,20,30,40')
   .map(Number)
   .filter((n) => Number.isInteger(n) && n > 0);
 /** The product's capture setting (conferenceRoomOptions.videoCaptureDefaults): 720p at 15 fps. */
-const FPS = Number(process.env.BENCH_HD_FPS ?? 15);
+const FPS = 15;
 /** LiveKit's h720 preset is 1.7 Mbit/s at 30 fps; half the frames need less. */
 const ENCODING: CameraEncoding = { fps: FPS, maxBitrate: 1_200_000 };
+/**
+ * The other sites' cameras, which only the hub's tiles show: 720p at a modest frame rate (the
+ * bitrate scaled with it) so that 40 encoders fit on the machine longer; the hub and the
+ * programme, which every screen shows large, publish at the full rate.
+ */
+const SITE_FPS = Number(process.env.BENCH_HD_SITE_FPS ?? 5);
+const SITE_ENCODING: CameraEncoding = {
+  fps: SITE_FPS,
+  maxBitrate: Math.round((ENCODING.maxBitrate * SITE_FPS) / FPS),
+};
 const WORKERS = Number(process.env.BENCH_HD_WORKERS ?? 4);
 /** Time for the senders' bandwidth estimate to open the 720p layer before measuring. */
 const RAMP_MS = 8000;
@@ -122,26 +132,24 @@ async function runTree(tree: AppTree): Promise<Step[]> {
     // Worker 0 holds the hub at normal priority; the site workers run at nice 5 so that
     // livekit-server and the hub get the CPU they would have on their own machines.
     for (let w = 0; w <= WORKERS; w++) {
-      const child = fork(join(import.meta.dirname, 'hd-bench-worker.ts'), [], {
-        execArgv: ['--import', 'tsx'],
-        env: { ...process.env, NODE_ENV: 'production' },
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      });
-      child.on('message', (r: HdWorkerReport) => {
-        if (r.type === 'joined') joined.add(r.identity);
-        else if (r.type === 'published') published.add(r.identity);
-        else if (r.type === 'viewing') viewing.set(r.identity, r.subscribed);
-        else if (r.type === 'received') received.set(r.identity, r.videos);
-        else if (r.type === 'sent') sent.set(r.identity, r.layers);
-        else if (r.type === 'join_failed' || r.type === 'publish_failed') {
-          failures.push(`${r.type} ${r.identity}: ${r.error}`);
-          console.log(`  ${r.type} ${r.identity}: ${r.error}`);
-        }
-      });
+      const child = forkBotProcess(
+        join(import.meta.dirname, 'hd-bench-worker.ts'),
+        (r: HdWorkerReport) => {
+          if (r.type === 'joined') joined.add(r.identity);
+          else if (r.type === 'published') published.add(r.identity);
+          else if (r.type === 'viewing') viewing.set(r.identity, r.subscribed);
+          else if (r.type === 'received') received.set(r.identity, r.videos);
+          else if (r.type === 'sent') sent.set(r.identity, r.layers);
+          else if (r.type === 'join_failed' || r.type === 'publish_failed') {
+            failures.push(`${r.type} ${r.identity}: ${r.error}`);
+            console.log(`  ${r.type} ${r.identity}: ${r.error}`);
+          }
+        },
+        { nice: w > 0 ? 5 : 0 },
+      );
       child.on('exit', (code, signal) => {
         if (!stopping) failures.push(`bot process ${w} exited (code ${code}, signal ${signal})`);
       });
-      if (w > 0 && child.pid) setPriority(child.pid, 5);
       workers.push(child);
     }
     const botPids = workers.map((w) => w.pid ?? 0).filter((p) => p > 0);
@@ -200,7 +208,7 @@ async function runTree(tree: AppTree): Promise<Step[]> {
           command(workerOf(inRoom + i), {
             type: 'publish',
             identity: t.identity,
-            encoding: ENCODING,
+            encoding: t.identity === programme ? ENCODING : SITE_ENCODING,
           });
         } catch (err) {
           failures.push(`floor ${t.identity}: ${(err as Error).message}`);
@@ -266,23 +274,7 @@ async function runTree(tree: AppTree): Promise<Step[]> {
     return steps;
   } finally {
     stopping = true;
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((r) => {
-            if (w.exitCode !== null) {
-              r();
-              return;
-            }
-            const timer = setTimeout(() => w.kill('SIGKILL'), 15_000);
-            w.once('exit', () => {
-              clearTimeout(timer);
-              r();
-            });
-            w.send({ type: 'stop' } satisfies HdWorkerCommand);
-          }),
-      ),
-    );
+    await stopBotProcesses(workers, { type: 'stop' } satisfies HdWorkerCommand);
     await media?.end(meetingId).catch(() => undefined);
     await media?.close().catch(() => undefined);
     await dispose();
@@ -321,6 +313,7 @@ async function main(): Promise<void> {
   const setup = {
     fps: FPS,
     maxBitrate: ENCODING.maxBitrate,
+    siteFps: SITE_FPS,
     steps: STEPS,
     workers: WORKERS,
     rampMs: RAMP_MS,

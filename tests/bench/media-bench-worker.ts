@@ -1,8 +1,13 @@
 // A child process of media.bench.ts holding a share of the site bots (one @livekit/rtc-node FFI
 // per process). It obeys messages from the parent and answers with measurements.
-import { dispose } from '@livekit/rtc-node';
 import { ConferenceBot } from '../../media/bots/conference-bot';
-import { errorMessage as message, runLimited, withTimeout } from './bench-process';
+import {
+  errorMessage as message,
+  exitBotProcess,
+  guardBotProcess,
+  runLimited,
+  withTimeout,
+} from './bench-process';
 
 /** What the parent asks. */
 export type WorkerCommand =
@@ -129,18 +134,9 @@ process.on('message', (command: WorkerCommand) => {
       break;
     }
     case 'stop':
-      void Promise.allSettled([...bots.values()].map((b) => b.disconnect()))
-        .then(() => dispose())
-        .finally(() => {
-          send({ type: 'stopped' });
-          process.exit(0);
-        });
+      exitBotProcess(() => Promise.allSettled([...bots.values()].map((b) => b.disconnect())));
       break;
   }
 });
 
-process.on('disconnect', () => process.exit(0));
-// @livekit/rtc-node can throw from a native finalizer (no stack); count it, keep measuring.
-process.on('uncaughtException', (err) => {
-  console.error(`[bench worker ${process.pid}] uncaught: ${message(err)}`);
-});
+guardBotProcess('bench worker');

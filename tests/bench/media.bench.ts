@@ -2,10 +2,9 @@
 // provincial hub publishes the chair's audio (a tone); 9 district and 137 commune sites join in
 // three waves and listen; then sites take the floor one after another. Bots are spread over
 // several Node processes (one @livekit/rtc-node FFI each). Figures go to docs/benchmarks.md.
-import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { cpus, loadavg, setPriority } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dispose } from '@livekit/rtc-node';
 import { Supervisor } from '../../infra/local/supervisor';
@@ -15,7 +14,14 @@ import { monitorIdentity, siteIdentity } from '../../media/contracts/participant
 import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
 import { MediaService } from '../../media/media-service';
 import { randomObjectId } from '../support/media';
-import { measureCpu, processTicks, ticksPerSecond, until } from './bench-process';
+import {
+  forkBotProcess,
+  measureCpu,
+  processTicks,
+  stopBotProcesses,
+  ticksPerSecond,
+  until,
+} from './bench-process';
 import { percentile, writeBenchSection } from './report';
 import type { WorkerCommand, WorkerReport } from './media-bench-worker';
 
@@ -89,28 +95,26 @@ async function main(): Promise<void> {
     // is its own device: the simulated sites' WebRTC stacks (decoding the hub's audio) must not
     // starve the SFU, the hub and the measured sites of the CPU they would have there.
     for (let w = 0; w <= WORKERS; w++) {
-      const child = fork(join(import.meta.dirname, 'media-bench-worker.ts'), [], {
-        execArgv: ['--import', 'tsx'],
-        env: { ...process.env, NODE_ENV: 'production' },
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      });
-      child.on('message', (r: WorkerReport) => {
-        if (r.type === 'joined') {
-          joined.set(r.identity, r.joinMs);
-          if (r.attempts > 1) retried++;
-        } else if (r.type === 'heard') heard.set(r.identity, r.msAfterJoin);
-        else if (
-          r.type === 'join_failed' ||
-          r.type === 'not_heard' ||
-          r.type === 'publish_failed'
-        ) {
-          failures.push(`${r.type} ${r.identity}: ${r.error}`);
-          if (failures.length <= 10) console.log(`  ${r.type} ${r.identity}: ${r.error}`);
-        } else if (r.type === 'cpu') workerCpu.set(w, r);
-        if ('identity' in r) acks.set(r.identity, r.type);
-        if (r.type === 'published') publishedAt.set(r.identity, Date.now());
-      });
-      if (w < WORKERS && child.pid) setPriority(child.pid, 5);
+      const child = forkBotProcess(
+        join(import.meta.dirname, 'media-bench-worker.ts'),
+        (r: WorkerReport) => {
+          if (r.type === 'joined') {
+            joined.set(r.identity, r.joinMs);
+            if (r.attempts > 1) retried++;
+          } else if (r.type === 'heard') heard.set(r.identity, r.msAfterJoin);
+          else if (
+            r.type === 'join_failed' ||
+            r.type === 'not_heard' ||
+            r.type === 'publish_failed'
+          ) {
+            failures.push(`${r.type} ${r.identity}: ${r.error}`);
+            if (failures.length <= 10) console.log(`  ${r.type} ${r.identity}: ${r.error}`);
+          } else if (r.type === 'cpu') workerCpu.set(w, r);
+          if ('identity' in r) acks.set(r.identity, r.type);
+          if (r.type === 'published') publishedAt.set(r.identity, Date.now());
+        },
+        { nice: w < WORKERS ? 5 : 0 },
+      );
       child.on('exit', (code, signal) => {
         if (stopping) return;
         console.log(`  bot process ${w} exited (code ${code}, signal ${signal})`);
@@ -309,23 +313,7 @@ async function main(): Promise<void> {
     );
   } finally {
     stopping = true;
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((r) => {
-            if (w.exitCode !== null) {
-              r();
-              return;
-            }
-            const timer = setTimeout(() => w.kill('SIGKILL'), 15_000);
-            w.once('exit', () => {
-              clearTimeout(timer);
-              r();
-            });
-            w.send({ type: 'stop' } satisfies WorkerCommand);
-          }),
-      ),
-    );
+    await stopBotProcesses(workers, { type: 'stop' } satisfies WorkerCommand);
     await hub?.disconnect().catch(() => undefined);
     await media?.end(meetingId).catch(() => undefined);
     await dispose();
