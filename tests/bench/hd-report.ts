@@ -162,22 +162,34 @@ export function hdReport(setup: HdSetup, steps: readonly Step[], baseline: strin
   const last = steps.at(-1);
   const first = steps[0];
   const sat = saturation(steps, setup.fps);
-  const perSite = last ? last.bots / Math.max(1, last.publishing + 1) : Number.NaN;
+  // The bots' cost per participant at the first step, before the machine starves them.
+  const perSite = first ? first.bots / Math.max(1, first.publishing + 1) : Number.NaN;
   // Per-stream bitrates for the projection: what a subscriber received of a 720p picture and
   // of a tile at the first (least loaded) step.
-  const rate = (videos: readonly ReceivedFrom[], fallback: number): number => {
+  const measured: string[] = [];
+  const rate = (what: string, videos: readonly ReceivedFrom[], fallback: number): number => {
     const rates = videos.filter((v) => v.frames > 0).map((v) => v.bitsPerSecond);
-    return rates.length > 0 ? median(rates) / 1e6 : fallback;
+    if (rates.length > 0) return median(rates) / 1e6;
+    measured.push(what);
+    return fallback;
   };
   const top = rate(
+    'a 720p picture (none arrived: the cap)',
     [...(first?.hubAtSites ?? []), ...(first?.programme ?? [])].filter((v) => v.height >= 720),
     setup.maxBitrate / 1e6,
   );
-  const low = rate(first?.wall ?? [], 0.05);
+  const low = rate('a tile (none arrived: 0.05 Mbit/s)', first?.wall ?? [], 0.05);
   const projected = (n: number): number => 2 * n * top + (n - 1) * low;
   const cores100 = (mbits: number): number => (line.intercept + line.slope * mbits) / 100;
   const wall = (n: number): number => projected(n) + n * (n - 2) * low;
+  const load = Math.max(...steps.map((s) => s.load));
   return [
+    ...(load > cores
+      ? [
+          `**This run is not a measure of the software**: other jobs kept the machine overloaded (load average up to ${fmt(load, 1)} on ${cores} cores, "everything else" below), so the bots got a fraction of the CPU they need and the pictures below show that. Rerun on an idle machine for the figures.`,
+          '',
+        ]
+      : []),
     `The hub and every site publish a 720p VP8 camera with simulcast (720p, 360p and 180p layers) from a moving test pattern: the hub and the programme at ${setup.fps} fps (the product's capture setting) with the top layer capped at ${setup.maxBitrate / 1e6} Mbit/s, the other sites, which only the hub's tiles show, at ${setup.siteFps} fps (the cap scaled with it) so that their encoders fit on this machine longer. Each site publishes once the chair has given it the floor through media/conference-control (the product path). Each site subscribes to what its bridge view shows large: the hub's camera and the programme (the site spotlighted with setSpotlight) at the top layer. The hub subscribes to the programme at the top layer and to every other site at the low layer, as the console's small tiles get it under adaptive stream. Sites join in steps of ${setup.steps.join(', ')}; ${setup.rampMs / 1000} s after each step (for the senders' bandwidth estimate to open the 720p layer) every participant counts the frames it decodes for ${setup.measureMs / 1000} s, and every camera reads its WebRTC sender statistics (layers, frame rate, bitrate, quality limitation) before and after. The site bots run in ${setup.workers} processes at nice 5 (the hub in one more at normal priority) so that they do not starve livekit-server; CPU is from /proc over the same window (% of one core), everything on this machine included.`,
     '',
     `Baseline: ${baseline}`,
@@ -192,6 +204,6 @@ export function hdReport(setup: HdSetup, steps: readonly Step[], baseline: strin
         : `no step saturated the machine, held an encoder back or brought the pictures below 720p at ${fmt(setup.fps * 0.8)} fps.`
     } livekit-server is not the limit: at ${last?.sites ?? 0} sites it forwards ${last ? forwardedStreams(last).length : 0} video streams (${fmt(last ? forwardedBits(last) / 1e6 : Number.NaN, 1)} Mbit/s) with ${fmt(last?.livekit ?? Number.NaN)} % of one core.`,
     '',
-    `Extrapolation: livekit-server's CPU against the bitrate it forwarded (an SFU's work is per packet, and packets follow the bitrate) is ${byLine ? `a least-squares line over the ${steps.length} steps: ${fmt(line.intercept)} % + ${fmt(line.slope, 2)} % of one core per forwarded Mbit/s` : `taken as the ratio at the step that forwarded the most (the steps gave no rising line): ${fmt(line.slope, 2)} % of one core per forwarded Mbit/s`}. With the bitrates a subscriber received at the first step (a 720p picture ${fmt(top, 2)} Mbit/s, a tile ${fmt(low, 2)} Mbit/s), the same picture for n sites (the hub and the programme at 720p to every site, every site as a tile at the hub: ${fmt(projected(40), 0)} Mbit/s at 40 sites) needs about ${fmt(cores100(projected(40)), 2)} core at 40 sites and ${fmt(cores100(projected(146)), 2)} core for the 146 sites of a province. If every site also showed every other site as a small tile (n(n − 2) more 180p streams, ${fmt(wall(40), 0)} Mbit/s in all) 40 sites would need about ${fmt(cores100(wall(40)), 1)} cores and a network of that bitrate. A simulated site costs ${fmt(perSite)} % of one core here (encoding its camera in three layers and decoding two 720p streams): on a real network that is the site's own computer, not the server.`,
+    `Extrapolation: livekit-server's CPU against the bitrate it forwarded (an SFU's work is per packet, and packets follow the bitrate) is ${byLine ? `a least-squares line over the ${steps.length} steps: ${fmt(line.intercept)} % + ${fmt(line.slope, 2)} % of one core per forwarded Mbit/s` : `taken as the ratio at the step that forwarded the most (the steps gave no rising line): ${fmt(line.slope, 2)} % of one core per forwarded Mbit/s`}. With the bitrates a subscriber received at the first step (a 720p picture ${fmt(top, 2)} Mbit/s, a tile ${fmt(low, 2)} Mbit/s${measured.length > 0 ? `; assumed for ${measured.join(' and ')}` : ''}), the same picture for n sites (the hub and the programme at 720p to every site, every site as a tile at the hub: ${fmt(projected(40), 0)} Mbit/s at 40 sites) needs about ${fmt(cores100(projected(40)), 2)} core at 40 sites and ${fmt(cores100(projected(146)), 2)} core for the 146 sites of a province. If every site also showed every other site as a small tile (n(n − 2) more 180p streams, ${fmt(wall(40), 0)} Mbit/s in all) 40 sites would need about ${fmt(cores100(wall(40)), 1)} cores and a network of that bitrate. A simulated site costs ${fmt(perSite)} % of one core here (encoding its camera in three layers and decoding two 720p streams): on a real network that is the site's own computer, not the server.`,
   ].join('\n');
 }
