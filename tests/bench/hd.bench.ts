@@ -26,7 +26,7 @@ import type { CameraEncoding } from './hd-video';
 import { fmt, hdReport, summary } from './hd-report';
 import type { Step } from './hd-report';
 import { writeBenchSection } from './report';
-import { randomObjectId } from '../support/media';
+import { randomObjectId, siteTokenRequest } from '../support/media';
 import type * as SupervisorModule from '../../infra/local/supervisor';
 import type * as TokensModule from '../../media/access-tokens';
 import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
@@ -158,13 +158,7 @@ async function runTree(tree: AppTree): Promise<Step[]> {
     };
 
     const hubUnit: ConferenceUnit = { code: '26', name: 'UBND tỉnh Vĩnh Phúc', level: 'province' };
-    const hub = await createConferenceToken(endpoint, {
-      meetingId,
-      identity: { kind: 'site', unitCode: hubUnit.code },
-      role: 'hub',
-      displayName: hubUnit.name,
-      unit: hubUnit,
-    });
+    const hub = await createConferenceToken(endpoint, siteTokenRequest(meetingId, hubUnit, 'hub'));
     command(0, { type: 'join', url: lk.url, participants: [hub] });
     await until(() => joined.has(hub.identity), 'the hub joined', 60_000);
     command(0, { type: 'publish', identity: hub.identity, encoding: ENCODING });
@@ -172,15 +166,7 @@ async function runTree(tree: AppTree): Promise<Step[]> {
 
     const all = sites(Math.max(...STEPS));
     const tokens = await Promise.all(
-      all.map((s) =>
-        createConferenceToken(endpoint, {
-          meetingId,
-          identity: { kind: 'site', unitCode: s.code },
-          role: 'site',
-          displayName: s.name,
-          unit: s,
-        }),
-      ),
+      all.map((s) => createConferenceToken(endpoint, siteTokenRequest(meetingId, s))),
     );
     const workerOf = (i: number): number => 1 + (i % WORKERS);
     // Past saturation the bots answer late or not at all: note it and measure what is there.

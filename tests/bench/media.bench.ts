@@ -13,7 +13,7 @@ import { ConferenceBot } from '../../media/bots/conference-bot';
 import { monitorIdentity, siteIdentity } from '../../media/contracts/participant-identity';
 import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
 import { MediaService } from '../../media/media-service';
-import { randomObjectId } from '../support/media';
+import { randomObjectId, siteTokenRequest } from '../support/media';
 import {
   forkBotProcess,
   measureCpu,
@@ -72,13 +72,10 @@ async function main(): Promise<void> {
     const idle = await measureCpu({ livekit: [livekitPid] }, 3000);
 
     const hubUnit: ConferenceUnit = { code: '26', name: 'UBND tỉnh Vĩnh Phúc', level: 'province' };
-    const hubToken = await createConferenceToken(endpoint, {
-      meetingId,
-      identity: { kind: 'site', unitCode: hubUnit.code },
-      role: 'hub',
-      displayName: hubUnit.name,
-      unit: hubUnit,
-    });
+    const hubToken = await createConferenceToken(
+      endpoint,
+      siteTokenRequest(meetingId, hubUnit, 'hub'),
+    );
     hub = await ConferenceBot.join({ url: lk.url, token: hubToken.token });
     await hub.publishTone(CHAIR_HZ);
 
@@ -143,15 +140,7 @@ async function main(): Promise<void> {
       }),
     );
     const tokens = await Promise.all(
-      sites.map((s) =>
-        createConferenceToken(endpoint, {
-          meetingId,
-          identity: { kind: 'site', unitCode: s.code },
-          role: 'site',
-          displayName: s.name,
-          unit: s,
-        }),
-      ),
+      sites.map((s) => createConferenceToken(endpoint, siteTokenRequest(meetingId, s))),
     );
 
     // Three waves; after each, a steady window with the hub speaking to everyone.
