@@ -1,7 +1,13 @@
 // A child process of media.bench.ts holding a share of the site bots (one @livekit/rtc-node FFI
 // per process). It obeys messages from the parent and answers with measurements.
-import { dispose } from '@livekit/rtc-node';
 import { ConferenceBot } from '../../media/bots/conference-bot';
+import {
+  errorMessage as message,
+  exitBotProcess,
+  guardBotProcess,
+  runLimited,
+  withTimeout,
+} from './bench-process';
 
 /** What the parent asks. */
 export type WorkerCommand =
@@ -34,7 +40,6 @@ const bots = new Map<string, ConferenceBot>();
 const send = (report: WorkerReport): void => {
   process.send?.(report);
 };
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Joins at most this many sites at once per process, so a slow moment does not pile up. */
 const JOIN_CONCURRENCY = 3;
@@ -92,32 +97,7 @@ async function joinOne(
 }
 
 async function join(command: Extract<WorkerCommand, { type: 'join' }>): Promise<void> {
-  const started = Date.now();
-  let inFlight = 0;
-  const slots: (() => void)[] = [];
-  await Promise.all(
-    command.sites.map(async (site) => {
-      await new Promise((r) => setTimeout(r, Math.max(0, started + site.delayMs - Date.now())));
-      if (inFlight >= JOIN_CONCURRENCY) await new Promise<void>((r) => slots.push(r));
-      inFlight++;
-      try {
-        await joinOne(command, site);
-      } finally {
-        inFlight--;
-        slots.shift()?.();
-      }
-    }),
-  );
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  await runLimited(command.sites, JOIN_CONCURRENCY, (site) => joinOne(command, site));
 }
 
 process.on('message', (command: WorkerCommand) => {
@@ -154,18 +134,9 @@ process.on('message', (command: WorkerCommand) => {
       break;
     }
     case 'stop':
-      void Promise.allSettled([...bots.values()].map((b) => b.disconnect()))
-        .then(() => dispose())
-        .finally(() => {
-          send({ type: 'stopped' });
-          process.exit(0);
-        });
+      exitBotProcess(() => Promise.allSettled([...bots.values()].map((b) => b.disconnect())));
       break;
   }
 });
 
-process.on('disconnect', () => process.exit(0));
-// @livekit/rtc-node can throw from a native finalizer (no stack); count it, keep measuring.
-process.on('uncaughtException', (err) => {
-  console.error(`[bench worker ${process.pid}] uncaught: ${message(err)}`);
-});
+guardBotProcess('bench worker');

@@ -2,10 +2,9 @@
 // provincial hub publishes the chair's audio (a tone); 9 district and 137 commune sites join in
 // three waves and listen; then sites take the floor one after another. Bots are spread over
 // several Node processes (one @livekit/rtc-node FFI each). Figures go to docs/benchmarks.md.
-import { execSync, fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, setPriority } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dispose } from '@livekit/rtc-node';
 import { Supervisor } from '../../infra/local/supervisor';
@@ -14,7 +13,15 @@ import { ConferenceBot } from '../../media/bots/conference-bot';
 import { monitorIdentity, siteIdentity } from '../../media/contracts/participant-identity';
 import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
 import { MediaService } from '../../media/media-service';
-import { randomObjectId } from '../support/media';
+import { randomObjectId, siteTokenRequest } from '../support/media';
+import {
+  forkBotProcess,
+  measureCpu,
+  processTicks,
+  stopBotProcesses,
+  ticksPerSecond,
+  until,
+} from './bench-process';
 import { percentile, writeBenchSection } from './report';
 import type { WorkerCommand, WorkerReport } from './media-bench-worker';
 
@@ -27,7 +34,6 @@ const SITES = Number(process.env.BENCH_MEDIA_SITES ?? 146);
 const STEADY_MS = 8000;
 const CHAIR_HZ = 440;
 const SITE_HZ = 1250;
-const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
 const DISTRICTS = ['243', '244', '246', '247', '248', '249', '251', '252', '253'];
 
@@ -44,45 +50,6 @@ function provinceSites(): ConferenceUnit[] {
     sites.push({ code: `VP-${district}-${n}`, name: `Xã ${district}-${n}`, level: 'commune' });
   }
   return sites;
-}
-
-function processTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15)
-}
-
-function machineTicks(): { busy: number; total: number } {
-  const cpu =
-    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];
-  const total = cpu.reduce((a, b) => a + b, 0);
-  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-  return { busy: total - idle, total };
-}
-
-/** CPU use over a window: livekit-server in % of one core, the machine in % of all cores. */
-async function measureCpu(
-  livekitPid: number,
-  ms: number,
-): Promise<{ livekit: number; machine: number }> {
-  const lk0 = processTicks(livekitPid);
-  const m0 = machineTicks();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, ms));
-  const seconds = (performance.now() - t0) / 1000;
-  const m1 = machineTicks();
-  return {
-    livekit: ((processTicks(livekitPid) - lk0) / CLK_TCK / seconds) * 100,
-    machine: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100,
-  };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function main(): Promise<void> {
@@ -102,16 +69,13 @@ async function main(): Promise<void> {
     media = new MediaService({ livekit: endpoint });
     await media.goLive({ meetingId, title: 'Hội nghị trực tuyến toàn tỉnh Vĩnh Phúc' });
     const loadBefore = loadavg()[0] ?? 0;
-    const idle = await measureCpu(livekitPid, 3000);
+    const idle = await measureCpu({ livekit: [livekitPid] }, 3000);
 
     const hubUnit: ConferenceUnit = { code: '26', name: 'UBND tỉnh Vĩnh Phúc', level: 'province' };
-    const hubToken = await createConferenceToken(endpoint, {
-      meetingId,
-      identity: { kind: 'site', unitCode: hubUnit.code },
-      role: 'hub',
-      displayName: hubUnit.name,
-      unit: hubUnit,
-    });
+    const hubToken = await createConferenceToken(
+      endpoint,
+      siteTokenRequest(meetingId, hubUnit, 'hub'),
+    );
     hub = await ConferenceBot.join({ url: lk.url, token: hubToken.token });
     await hub.publishTone(CHAIR_HZ);
 
@@ -128,28 +92,26 @@ async function main(): Promise<void> {
     // is its own device: the simulated sites' WebRTC stacks (decoding the hub's audio) must not
     // starve the SFU, the hub and the measured sites of the CPU they would have there.
     for (let w = 0; w <= WORKERS; w++) {
-      const child = fork(join(import.meta.dirname, 'media-bench-worker.ts'), [], {
-        execArgv: ['--import', 'tsx'],
-        env: { ...process.env, NODE_ENV: 'production' },
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      });
-      child.on('message', (r: WorkerReport) => {
-        if (r.type === 'joined') {
-          joined.set(r.identity, r.joinMs);
-          if (r.attempts > 1) retried++;
-        } else if (r.type === 'heard') heard.set(r.identity, r.msAfterJoin);
-        else if (
-          r.type === 'join_failed' ||
-          r.type === 'not_heard' ||
-          r.type === 'publish_failed'
-        ) {
-          failures.push(`${r.type} ${r.identity}: ${r.error}`);
-          if (failures.length <= 10) console.log(`  ${r.type} ${r.identity}: ${r.error}`);
-        } else if (r.type === 'cpu') workerCpu.set(w, r);
-        if ('identity' in r) acks.set(r.identity, r.type);
-        if (r.type === 'published') publishedAt.set(r.identity, Date.now());
-      });
-      if (w < WORKERS && child.pid) setPriority(child.pid, 5);
+      const child = forkBotProcess(
+        join(import.meta.dirname, 'media-bench-worker.ts'),
+        (r: WorkerReport) => {
+          if (r.type === 'joined') {
+            joined.set(r.identity, r.joinMs);
+            if (r.attempts > 1) retried++;
+          } else if (r.type === 'heard') heard.set(r.identity, r.msAfterJoin);
+          else if (
+            r.type === 'join_failed' ||
+            r.type === 'not_heard' ||
+            r.type === 'publish_failed'
+          ) {
+            failures.push(`${r.type} ${r.identity}: ${r.error}`);
+            if (failures.length <= 10) console.log(`  ${r.type} ${r.identity}: ${r.error}`);
+          } else if (r.type === 'cpu') workerCpu.set(w, r);
+          if ('identity' in r) acks.set(r.identity, r.type);
+          if (r.type === 'published') publishedAt.set(r.identity, Date.now());
+        },
+        { nice: w < WORKERS ? 5 : 0 },
+      );
       child.on('exit', (code, signal) => {
         if (stopping) return;
         console.log(`  bot process ${w} exited (code ${code}, signal ${signal})`);
@@ -178,15 +140,7 @@ async function main(): Promise<void> {
       }),
     );
     const tokens = await Promise.all(
-      sites.map((s) =>
-        createConferenceToken(endpoint, {
-          meetingId,
-          identity: { kind: 'site', unitCode: s.code },
-          role: 'site',
-          displayName: s.name,
-          unit: s,
-        }),
-      ),
+      sites.map((s) => createConferenceToken(endpoint, siteTokenRequest(meetingId, s))),
     );
 
     // Three waves; after each, a steady window with the hub speaking to everyone.
@@ -238,7 +192,7 @@ async function main(): Promise<void> {
         clearInterval(progress);
       }
       const cpuBefore = await collectWorkerCpu(workers, workerCpu);
-      const cpu = await measureCpu(livekitPid, STEADY_MS);
+      const cpu = await measureCpu({ livekit: [livekitPid] }, STEADY_MS);
       const cpuAfter = await collectWorkerCpu(workers, workerCpu);
       waves.push({
         participants: joined.size + 1,
@@ -291,7 +245,7 @@ async function main(): Promise<void> {
     }
     const floorCpu =
       ((processTicks(livekitPid) - floorCpuStart.lk) /
-        CLK_TCK /
+        ticksPerSecond /
         ((performance.now() - floorCpuStart.t) / 1000)) *
       100;
 
@@ -348,23 +302,7 @@ async function main(): Promise<void> {
     );
   } finally {
     stopping = true;
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((r) => {
-            if (w.exitCode !== null) {
-              r();
-              return;
-            }
-            const timer = setTimeout(() => w.kill('SIGKILL'), 15_000);
-            w.once('exit', () => {
-              clearTimeout(timer);
-              r();
-            });
-            w.send({ type: 'stop' } satisfies WorkerCommand);
-          }),
-      ),
-    );
+    await stopBotProcesses(workers, { type: 'stop' } satisfies WorkerCommand);
     await hub?.disconnect().catch(() => undefined);
     await media?.end(meetingId).catch(() => undefined);
     await dispose();

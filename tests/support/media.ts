@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createConferenceToken } from '../../media/access-tokens';
+import type { ConferenceTokenRequest } from '../../media/access-tokens';
 import { ConferenceBot } from '../../media/bots/conference-bot';
 import type { ConferenceRole } from '../../media/contracts/grant-profiles';
 import { monitorIdentity } from '../../media/contracts/participant-identity';
@@ -14,6 +15,21 @@ export function randomObjectId(): string {
 /** A unit shaped like the demo province's (Vĩnh Phúc). */
 export function unit(code: string, level: UnitLevel, name = `Điểm cầu ${code}`): ConferenceUnit {
   return { code, level, name: name.normalize('NFC') };
+}
+
+/** The token request of a site (or the hub) of a meeting, as the server makes it. */
+export function siteTokenRequest(
+  meetingId: string,
+  site: ConferenceUnit,
+  role: Extract<ConferenceRole, 'site' | 'hub'> = 'site',
+): ConferenceTokenRequest {
+  return {
+    meetingId,
+    identity: { kind: 'site', unitCode: site.code },
+    role,
+    displayName: site.name,
+    unit: site,
+  };
 }
 
 /** Who a bot is. */
@@ -31,13 +47,7 @@ export async function joinBot(
   const { token } = await createConferenceToken(
     endpoint,
     'site' in who
-      ? {
-          meetingId,
-          identity: { kind: 'site', unitCode: who.site.code },
-          role: who.role ?? 'site',
-          displayName: who.site.name,
-          unit: who.site,
-        }
+      ? siteTokenRequest(meetingId, who.site, who.role)
       : {
           meetingId,
           identity: { kind: 'user', userId: who.userId },
