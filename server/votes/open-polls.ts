@@ -28,40 +28,47 @@ export function releasePoll(pollId: string): void {
   held.delete(pollId);
 }
 
-const running = new Map<string, Promise<boolean>>();
-const queued = new Map<string, Promise<boolean>>();
+/**
+ * Reads by key, each one started after it was asked for, shared by those asking meanwhile:
+ * a caller that arrives while a read of its key is running waits for the next one (it may
+ * need to see a write it just made), and callers that arrive before that next read starts
+ * share it. So there is at most one read running and one queued per key.
+ */
+export function freshReads<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const running = new Map<string, Promise<T>>();
+  const queued = new Map<string, Promise<T>>();
+  return (key) => {
+    const waiting = queued.get(key);
+    if (waiting) return waiting;
+    const start = (): Promise<T> => {
+      queued.delete(key);
+      const current = read(key);
+      running.set(key, current);
+      const done = () => {
+        if (running.get(key) === current) running.delete(key);
+      };
+      current.then(done, done);
+      return current;
+    };
+    const before = running.get(key);
+    const next = before ? before.then(start, start) : Promise.resolve().then(start);
+    queued.set(key, next);
+    return next;
+  };
+}
 
-async function readOpen(pollId: Types.ObjectId): Promise<boolean> {
+const readStatus = freshReads(async (pollId) => {
   const p = await PollModel.findById(pollId, { status: 1 }).lean();
   return p?.status === 'open';
-}
+});
 
 /**
  * Whether the poll is still open, read from the database by a read that starts after this
  * call: a cast asks it after storing its ballot, and a close writes the status before it
  * counts, so a ballot that sees "open" here is in the count. Casts that ask while a read is
- * running share the next read (at most one running and one queued per poll), so a burst of
- * casts costs a few reads instead of one each.
+ * running share the next read (see {@link freshReads}), so a burst of casts costs a few
+ * reads instead of one each.
  */
 export function stillOpen(pollId: Types.ObjectId): Promise<boolean> {
-  const key = pollId.toHexString();
-  const waiting = queued.get(key);
-  if (waiting) return waiting;
-  const before = running.get(key);
-  const next = (before ?? Promise.resolve(true)).then(
-    () => start(),
-    () => start(),
-  );
-  function start(): Promise<boolean> {
-    queued.delete(key);
-    const read = readOpen(pollId);
-    running.set(key, read);
-    const done = () => {
-      if (running.get(key) === read) running.delete(key);
-    };
-    read.then(done, done);
-    return read;
-  }
-  queued.set(key, next);
-  return next;
+  return readStatus(pollId.toHexString());
 }
