@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Page } from '../../server/contracts/common';
 import type { Meeting } from '../../server/contracts/meetings';
@@ -142,11 +143,66 @@ async function arrivals(
   return { latencies, errors, failures, seconds: (performance.now() - started) / 1000 };
 }
 
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) used so far by a process, from /proc (0 when unreadable). */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid of a descendant of `pid` whose command is `name` (FerretDB under the app). */
+function descendantNamed(pid: number, name: string): number | null {
+  const children = (p: number): number[] => {
+    try {
+      return readdirSync(`/proc/${p}/task`).flatMap((t) =>
+        readFileSync(`/proc/${p}/task/${t}/children`, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number),
+      );
+    } catch {
+      return [];
+    }
+  };
+  const queue = children(pid);
+  while (queue.length) {
+    const next = queue.shift() as number;
+    try {
+      if (readFileSync(`/proc/${next}/comm`, 'utf8').trim() === name) return next;
+    } catch {
+      continue;
+    }
+    queue.push(...children(next));
+  }
+  return null;
+}
+
+/** CPU seconds the app process and its FerretDB spent while `phase` ran. */
+async function withCpu<T>(
+  app: RunningApp,
+  phase: () => Promise<T>,
+): Promise<{ result: T; appCpu: number; dbCpu: number }> {
+  const db = descendantNamed(app.pid, 'ferretdb');
+  const before = [cpuOf(app.pid), db ? cpuOf(db) : 0];
+  const result = await phase();
+  return {
+    result,
+    appCpu: cpuOf(app.pid) - (before[0] ?? 0),
+    dbCpu: db ? cpuOf(db) - (before[1] ?? 0) : Number.NaN,
+  };
+}
+
 /** What one tree measured. */
 interface TreeFigures {
   meetings: number;
   load: number;
-  rows: { name: string; m: Measured }[];
+  rows: { name: string; m: Measured; appCpu: number; dbCpu: number }[];
   /** Ballots counted at close per burst poll: [name, counted]. */
   counted: [string, number][];
 }
@@ -251,44 +307,40 @@ async function measure(app: RunningApp): Promise<TreeFigures> {
   const list = (c: Client, r: number) =>
     call(url, 'GET', `/api/meetings?page=${(r % 3) + 1}&pageSize=20`, c.token);
   await closedLoop(clients, 1, list, 200);
-  const listing = await closedLoop(clients, ROUNDS, list, 200);
+  const listing = await withCpu(app, () => closedLoop(clients, ROUNDS, list, 200));
 
   console.log('  casting (named poll, a ballot may be changed) ...');
   const named = await openPoll({ allowChange: true });
   const castNamed = cast(named, (r) => r % 3);
   await closedLoop(clients, 1, castNamed, 201);
-  const casting = await closedLoop(clients, ROUNDS, castNamed, 201);
+  const casting = await withCpu(app, () => closedLoop(clients, ROUNDS, castNamed, 201));
 
   console.log('  one ballot each at the same moment (secret poll) ...');
   const secret = await openPoll({ secret: true });
-  const burst = await closedLoop(
-    clients,
-    1,
-    cast(secret, () => 0),
-    201,
+  const burst = await withCpu(app, () =>
+    closedLoop(
+      clients,
+      1,
+      cast(secret, () => 0),
+      201,
+    ),
   );
 
   console.log(`  200 voters within ${ARRIVAL_WINDOW_MS} ms (named, then secret poll) ...`);
   const namedOnce = await openPoll({});
-  const namedWindow = await arrivals(
-    clients,
-    ARRIVAL_WINDOW_MS,
-    (c) => cast(namedOnce, () => 1)(c, 0),
-    201,
+  const namedWindow = await withCpu(app, () =>
+    arrivals(clients, ARRIVAL_WINDOW_MS, (c) => cast(namedOnce, () => 1)(c, 0), 201),
   );
   const secretOnce = await openPoll({ secret: true });
-  const secretWindow = await arrivals(
-    clients,
-    ARRIVAL_WINDOW_MS,
-    (c) => cast(secretOnce, () => 2)(c, 0),
-    201,
+  const secretWindow = await withCpu(app, () =>
+    arrivals(clients, ARRIVAL_WINDOW_MS, (c) => cast(secretOnce, () => 2)(c, 0), 201),
   );
 
   // The same requests from one client at a time: the cost of the code path with no queue.
   console.log('  one client at a time ...');
   const alone = clients.slice(0, 1);
-  const listingAlone = await closedLoop(alone, SOLO_ROUNDS, list, 200);
-  const castingAlone = await closedLoop(alone, SOLO_ROUNDS, castNamed, 201);
+  const listingAlone = await withCpu(app, () => closedLoop(alone, SOLO_ROUNDS, list, 200));
+  const castingAlone = await withCpu(app, () => closedLoop(alone, SOLO_ROUNDS, castNamed, 201));
 
   const counted: [string, number][] = [
     [ROWS.burst, await closeAndCount(secret)],
@@ -300,16 +352,20 @@ async function measure(app: RunningApp): Promise<TreeFigures> {
     meetings: total,
     load,
     rows: [
-      { name: ROWS.listing, m: listing },
-      { name: ROWS.casting, m: casting },
-      { name: ROWS.burst, m: burst },
-      { name: ROWS.namedWindow, m: namedWindow },
-      { name: ROWS.secretWindow, m: secretWindow },
-      { name: ROWS.listingAlone, m: listingAlone },
-      { name: ROWS.castingAlone, m: castingAlone },
+      { name: ROWS.listing, ...phase(listing) },
+      { name: ROWS.casting, ...phase(casting) },
+      { name: ROWS.burst, ...phase(burst) },
+      { name: ROWS.namedWindow, ...phase(namedWindow) },
+      { name: ROWS.secretWindow, ...phase(secretWindow) },
+      { name: ROWS.listingAlone, ...phase(listingAlone) },
+      { name: ROWS.castingAlone, ...phase(castingAlone) },
     ],
     counted,
   };
+}
+
+function phase(p: { result: Measured; appCpu: number; dbCpu: number }) {
+  return { m: p.result, appCpu: p.appCpu, dbCpu: p.dbCpu };
 }
 
 const fmt = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(1));
@@ -321,15 +377,26 @@ function cells(m: Measured | undefined): string {
 }
 
 async function main(): Promise<void> {
-  const { baseline, current } = await measureBoth('records', async (app, tree) => {
-    console.log(`${tree.label} (${tree.commit}):`);
-    return measure(app);
-  });
+  const { baseline, current } = await measureBoth(
+    'records',
+    async (app, tree) => {
+      console.log(`${tree.label} (${tree.commit}):`);
+      return measure(app);
+    },
+    // Tokens taken at the start must outlive a slow run on a busy machine (default 15 min).
+    { ACCESS_TOKEN_TTL: '86400' },
+  );
   const base = baseline?.result;
   const now = current.result;
   const baseLabel = baseline ? `${baseline.tree.label} (${baseline.tree.commit})` : 'baseline';
   const byName = (f: TreeFigures | undefined, name: string) =>
     f?.rows.find((r) => r.name === name)?.m;
+  const cpuCells = (f: TreeFigures | undefined, name: string) => {
+    const r = f?.rows.find((x) => x.name === name);
+    if (!r?.m.latencies.length) return '– | –';
+    const per = (cpu: number) => fmt((cpu * 1000) / r.m.latencies.length);
+    return `${per(r.appCpu)} | ${per(r.dbCpu)}`;
+  };
   const ratio = (name: string) => {
     const a = byName(base, name);
     const b = byName(now, name);
@@ -348,6 +415,14 @@ async function main(): Promise<void> {
     ...Object.values(ROWS).map(
       (name) =>
         `| ${name} | ${cells(byName(base, name))} | ${cells(byName(now, name))} | ${ratio(name)} |`,
+    ),
+    '',
+    'CPU per request in each phase (ms; CPU seconds of the process during the phase ÷ requests answered), app process and its FerretDB:',
+    '',
+    `| request | ${baseLabel} app | FerretDB | this tree app | FerretDB |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...Object.values(ROWS).map(
+      (name) => `| ${name} | ${cpuCells(base, name)} | ${cpuCells(now, name)} |`,
     ),
     '',
     countedLine(base, baseLabel),
