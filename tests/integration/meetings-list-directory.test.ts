@@ -213,7 +213,7 @@ async function databaseAnswer(username: Viewer, query: Record<string, string>) {
   ]);
   const items = await Promise.all(
     rows.map(async (m) => {
-      const id = (m._id).toHexString();
+      const id = m._id.toHexString();
       const myRoles: MyMeetingRole[] = [];
       const p = await db
         .collection<{ _id: string; role: MyMeetingRole }>('meeting_participants')
