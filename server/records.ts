@@ -15,7 +15,7 @@ import { closeLiveStreams, registerLiveRoutes } from './live/live.routes';
 import { useLiveBus } from './live/live.service';
 import { accessOf } from './meetings/meeting-access.service';
 import { registerMeetingRoutes } from './meetings/meetings.routes';
-import { meetingService } from './meetings/meeting.service';
+import { meetingDirectory, meetingService } from './meetings/meeting.service';
 import { registerParticipantRoutes } from './meetings/participants.routes';
 import { noFloorHooks } from './speakers/floor-hooks';
 import type { FloorHooks } from './speakers/floor-hooks';
@@ -72,6 +72,7 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
     ? await createRedisBus(opts.redisUrl, logger)
     : createInProcessBus();
   useLiveBus(bus, logger);
+  await meetingDirectory.start({ redisUrl: opts.redisUrl, logger });
   useFloorHooks(opts.floorHooks ?? noFloorHooks, logger);
   useAgendaBridge(opts.agendaBridge);
   useBallotLogger(logger);
@@ -113,6 +114,7 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
       closeLiveStreams();
       await flushAllCasts();
       await bus.close();
+      await meetingDirectory.stop();
       useLiveBus(createInProcessBus(), logger);
     },
   };

@@ -102,6 +102,23 @@ export interface SerializedUpdate<T> {
   changed: boolean;
 }
 
+type WriteListener = (id: Types.ObjectId) => Promise<void>;
+const writeListeners = new Map<string, WriteListener[]>();
+
+/**
+ * Calls `listener` after every write {@link serializedUpdate} makes to a document of
+ * `collection` (by its collection name), before the update returns: how an in-memory
+ * projection of those documents stays current with its own process's writes. The listener
+ * must not throw.
+ */
+export function onSerializedWrite(collection: string, listener: WriteListener): void {
+  writeListeners.set(collection, [...(writeListeners.get(collection) ?? []), listener]);
+}
+
+async function written(collection: string, id: Types.ObjectId): Promise<void> {
+  for (const listener of writeListeners.get(collection) ?? []) await listener(id);
+}
+
 const ROLL_FORWARD_AFTER_MS = 2000;
 const WRITE_DEADLINE_MS = 5000;
 
@@ -160,6 +177,7 @@ async function serializedUpdateOnce<T extends Revisioned>(
           { _id: id, rev },
           { $set: { ...(holder.patch as object), rev: rev + 1 } },
         );
+        await written(collection, id);
       }
       if (Date.now() > deadline) {
         throw conflict(`${what} is being changed by someone else right now; try again.`);
@@ -171,6 +189,7 @@ async function serializedUpdateOnce<T extends Revisioned>(
       { _id: id },
       { $set: { ...patch, rev: rev + 1, updatedAt: new Date() } },
     );
+    await written(collection, id);
     return { before: current, after: { ...current, ...patch, rev: rev + 1 }, changed: true };
   }
 }

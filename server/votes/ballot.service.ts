@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import type { CastBallotInput, MyBallot, PollVoters } from '../contracts/votes';
-import { appError, conflict, forbidden } from '../errors';
+import { appError, conflict, forbidden, notFound } from '../errors';
 import { requireAccess } from '../meetings/meeting-access.service';
 import { userService } from '../users/user.service';
 import { isDuplicateKey } from '../write-serialization';
 import { noteCast } from './ballot-store';
-import { BallotModel, PollModel, PollVoterModel } from './poll.model';
+import { heldOpenPoll, holdIfOpen, releasePoll, stillOpen } from './open-polls';
+import { BallotModel, PollVoterModel } from './poll.model';
 import type { PollLean } from './poll.model';
 import { loadPoll } from './poll.service';
 
@@ -22,9 +23,23 @@ function closedWhileCasting(): Error {
   return conflict('The poll closed before your ballot was recorded; it was not counted.');
 }
 
-async function stillOpen(pollId: Types.ObjectId): Promise<boolean> {
-  const p = await PollModel.findById(pollId, { status: 1 }).lean();
-  return p?.status === 'open';
+/** The poll a cast goes to: held while open (open-polls.ts), else read. @throws AppError 404. */
+async function pollForCast(meetingId: string, pollId: string): Promise<PollLean> {
+  const held = heldOpenPoll(pollId);
+  if (held) {
+    if (!held.meetingId.equals(oid(meetingId))) throw notFound(`Poll ${pollId}`);
+    return held;
+  }
+  const poll = await loadPoll(meetingId, pollId);
+  holdIfOpen(poll);
+  return poll;
+}
+
+/** After the ballot is stored: false (and the poll no longer held) when it closed meanwhile. */
+async function stillOpenAfterCast(poll: PollLean): Promise<boolean> {
+  if (await stillOpen(poll._id)) return true;
+  releasePoll(poll._id.toHexString());
+  return false;
 }
 
 async function castSecret(
@@ -51,7 +66,7 @@ async function castSecret(
     await PollVoterModel.deleteOne({ pollId: poll._id, voterId });
     throw err;
   }
-  if (!(await stillOpen(poll._id))) {
+  if (!(await stillOpenAfterCast(poll))) {
     await BallotModel.deleteOne({ _id: id });
     await PollVoterModel.deleteOne({ pollId: poll._id, voterId });
     throw closedWhileCasting();
@@ -92,7 +107,7 @@ async function castNamed(
     ).lean();
     previous = before?.choice ?? null;
   }
-  if (!(await stillOpen(poll._id))) {
+  if (!(await stillOpenAfterCast(poll))) {
     if (created) await BallotModel.deleteOne({ _id: key });
     else if (previous !== null)
       await BallotModel.updateOne({ _id: key }, { $set: { choice: previous } });
@@ -115,7 +130,7 @@ export const ballotService = {
     pollId: string,
     input: CastBallotInput,
   ): Promise<MyBallot> {
-    const poll = await loadPoll(meetingId, pollId);
+    const poll = await pollForCast(meetingId, pollId);
     const voterId = oid(actor.id);
     const notOpen = () =>
       conflict(`The poll is ${poll.status}; ballots are cast while it is open.`, {

@@ -14,6 +14,7 @@ import { quorumOf } from '../meetings/meeting.service';
 import { participantService } from '../meetings/participant.service';
 import { serializedUpdate } from '../write-serialization';
 import { ballotDigest, ballotsCast, countBallots, flushCasts, settledCount } from './ballot-store';
+import { releasePoll } from './open-polls';
 import { pollOutcome } from './poll-outcome';
 import { computeResults, presentResults } from './poll-results';
 import type { StoredResults } from './poll-results';
@@ -255,6 +256,7 @@ export const pollService = {
       },
       `Poll ${pollId}`,
     );
+    releasePoll(pollId);
     await settledCount(poll._id);
     await flushCasts(pollId);
     const results = computeResults(
