@@ -18,7 +18,8 @@ export interface ProgrammeEncoderOptions {
 }
 
 const HAS_SETPRIV = spawnSync('setpriv', ['--version']).status === 0;
-const STOP_GRACE_MS = 15_000;
+/** ffmpeg may be behind (a loaded machine): it gets this long to encode what is queued. */
+const STOP_GRACE_MS = 60_000;
 const STDERR_KEEP = 8 * 1024;
 
 /** The ffmpeg arguments of {@link ProgrammeEncoder} (exported for the docs and tests). */
@@ -73,6 +74,10 @@ export function programmeFfmpegArgs(o: ProgrammeEncoderOptions): string[] {
     '96k',
     '-movflags',
     '+frag_keyframe+empty_moov+default_base_moof',
+    // Each fragment goes to disk as soon as it is complete, not when a 32 kB buffer fills (a
+    // still picture compresses to far less than that in 2 s).
+    '-flush_packets',
+    '1',
     '-f',
     'mp4',
     '-y',

@@ -355,6 +355,10 @@ export class VideoRecordingService {
           continue;
         }
         if (await this.store(dir, parsed.data, null, null)) stored++;
+        // Every screen still shows the indicator the dead recorder set.
+        await this.options.media.control
+          .setRecording(parsed.data.meetingId, null)
+          .catch(() => undefined);
       } catch (err) {
         this.options.logger.error({ err, dir }, 'a leftover video recording could not be stored');
       }

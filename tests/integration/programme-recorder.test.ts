@@ -75,7 +75,10 @@ describe('programme video recorder', () => {
       width: 1280,
       height: 720,
     });
-    expect(Math.abs(probe.durationSec - wallSec)).toBeLessThan(1);
+    expect(
+      Math.abs(probe.durationSec - wallSec),
+      `${probe.durationSec} s in the file, ${wallSec} s of wall clock`,
+    ).toBeLessThan(1);
 
     // Before the grant the chair (blue) fills the picture; a second after it, the site (red).
     expect(near(colourAt(outputPath, 2), BLUE)).toBe(true);
