@@ -79,3 +79,67 @@ export async function publishColour(
     },
   };
 }
+
+/**
+ * Publishes a camera-like moving picture (a sliding gradient with a little noise, so the
+ * encoder has real work as with a camera) at `fps`. For benchmarks.
+ * @throws Error when LiveKit refuses the publication.
+ */
+export async function publishPattern(
+  room: Room,
+  options: { width?: number; height?: number; fps?: number } = {},
+): Promise<ColourCamera> {
+  const width = options.width ?? 1280;
+  const height = options.height ?? 720;
+  const fps = options.fps ?? 15;
+  const luma = width * height;
+  const frames: Uint8Array[] = [];
+  let seed = 7;
+  const noise = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return (seed >> 16) % 12;
+  };
+  for (let f = 0; f < 30; f++) {
+    const data = new Uint8Array(luma * 1.5);
+    const shift = Math.round((f * width) / 30);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        data[y * width + x] = 16 + ((((x + shift) % width) * 200) / width + noise()) * (y / height);
+      }
+    }
+    data.fill(110, luma, luma * 1.25);
+    data.fill(150, luma * 1.25);
+    frames.push(data);
+  }
+  const source = new VideoSource(width, height);
+  const track = LocalVideoTrack.createVideoTrack('pattern', source);
+  const local = room.localParticipant;
+  if (!local) throw new Error('not connected');
+  const publication = await local.publishTrack(
+    track,
+    new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: false }),
+  );
+  let n = 0;
+  const timer = setInterval(() => {
+    const data = frames[n++ % frames.length] as Uint8Array;
+    try {
+      source.captureFrame(new VideoFrame(data, width, height, VideoBufferType.I420));
+    } catch {
+      // unpublished by the server
+    }
+  }, 1000 / fps);
+  const sid = publication.sid ?? '';
+  return {
+    sid,
+    async stop() {
+      clearInterval(timer);
+      if (local.trackPublications.has(sid)) {
+        await Promise.race([
+          local.unpublishTrack(sid).catch(() => undefined),
+          new Promise((r) => setTimeout(r, 3000)),
+        ]);
+      }
+      await source.close().catch(() => undefined);
+    },
+  };
+}
