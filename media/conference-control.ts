@@ -130,6 +130,14 @@ export class ConferenceControl {
     return this.updateMetadata(meetingId, (m) => ({ ...m, spotlight: identity }));
   }
 
+  /**
+   * Tells every screen what is being recorded (null: nothing), for its recording indicator.
+   * @throws MediaError `room_not_found`.
+   */
+  async setRecording(meetingId: string, kind: 'audio' | 'video' | null): Promise<RoomMetadata> {
+    return this.updateMetadata(meetingId, (m) => ({ ...m, recording: kind }));
+  }
+
   /** Participants in the room (hidden helpers left out unless asked). @throws `room_not_found`. */
   async listParticipants(
     meetingId: string,

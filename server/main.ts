@@ -29,6 +29,7 @@ import { createMongoPersistence } from '../collab/mongo-persistence';
 import { startCollab } from './collab/collab.module';
 import type { CollabModule } from './collab/collab.module';
 import { MediaService } from '../media/media-service';
+import { ProgrammeRecorder } from '../media/recorder/programme-recorder';
 import { startConference } from './conference/conference.module';
 import type { ConferenceModule } from './conference/conference.module';
 import { startMinutes } from './minutes/minutes.module';
@@ -168,7 +169,14 @@ export async function startServer(
       media: new MediaService({ livekit, recorder: { spoolDir } }),
       logger,
       maxParticipants: config.conferenceMaxParticipants,
+      videoRecorder: {
+        endpoint: livekit,
+        spoolDir: join(spoolDir, 'video'),
+        startRecorder: (options) => ProgrammeRecorder.start(options),
+      },
     });
+    // A video recording a crash cut short is a playable fragmented MP4: stored before serving.
+    await conference.recover();
     // Meeting records (issue 3): live-event fan-out (Redis when REDIS_URL is set); REST agenda
     // edits go through the co-edited agenda document.
     records = await startRecords({

@@ -48,6 +48,8 @@ export const roomMetadataSchema = z.object({
   currentItem: currentItemSchema.nullable(),
   /** Identity of the participant every screen shows large, or null. */
   spotlight: z.string().min(1).max(128).nullable(),
+  /** What is being recorded now, for every screen's recording indicator (absent: nothing). */
+  recording: z.enum(['audio', 'video']).nullable().optional(),
 });
 
 /** Type of {@link roomMetadataSchema}. */

@@ -47,6 +47,8 @@ const recordingSchema = new Schema(
     endedAt: { type: Date, required: true },
     speakers: { type: [String], default: [] },
     startedBy: { type: Schema.Types.ObjectId, default: null },
+    /** SHA-256 of the stored file (hex); set for programme video recordings. */
+    sha256: { type: String, default: null },
   },
   { collection: 'conference_recordings', versionKey: false },
 );
@@ -55,7 +57,7 @@ const recordingSchema = new Schema(
 export type RecordingRecord = InferSchemaType<typeof recordingSchema>;
 /** A stored recording as read with lean(). */
 export type RecordingLean = RecordingRecord & { _id: Types.ObjectId };
-/** Audio recordings of meetings (files in the GridFS bucket `recording_files`). */
+/** Audio and programme video recordings of meetings (files in the GridFS bucket `recording_files`). */
 export const RecordingModel = mongoose.model('ConferenceRecording', recordingSchema);
 
 const closureSchema = new Schema(

@@ -7,6 +7,9 @@ import type { FloorHooks } from '../speakers/floor-hooks';
 import { mountConferenceWebhook, registerConferenceRoutes } from './conference.routes';
 import { ConferenceService } from './conference.service';
 import { announceRefusal, RoomLimit } from './room-limit';
+import { registerVideoRecordingRoutes } from './video-recording.routes';
+import { VideoRecordingService } from './video-recording.service';
+import type { VideoRecordingOptions } from './video-recording.service';
 
 /** What the conference module needs from the composition root. */
 export interface ConferenceOptions {
@@ -15,6 +18,14 @@ export interface ConferenceOptions {
   logger: Logger;
   /** Most simultaneous connections per room (CONFERENCE_MAX_PARTICIPANTS); unset: no limit. */
   maxParticipants?: number;
+  /**
+   * The programme video recorder (ffmpeg on this machine): the LiveKit server it joins and the
+   * spool directory under DATA_DIR. Unset: no video recording routes.
+   */
+  videoRecorder?: Pick<
+    VideoRecordingOptions,
+    'endpoint' | 'startRecorder' | 'spoolDir' | 'fps' | 'closedNetwork'
+  >;
 }
 
 /** The conference module, started: what server/main.ts wires into the app. */
@@ -27,6 +38,10 @@ export interface ConferenceModule {
   floorHooks: FloorHooks;
   /** The service (tests and other modules). */
   service: ConferenceService;
+  /** The programme video recorder, when configured. */
+  video: VideoRecordingService | undefined;
+  /** Stores the video recordings a crash left behind (call once the database is up). */
+  recover(): Promise<void>;
   /** Finishes running recordings (stored), leaves the rooms' monitors. */
   close(): Promise<void>;
 }
@@ -67,16 +82,44 @@ export function startConference(opts: ConferenceOptions): ConferenceModule {
     opts.maxParticipants === undefined
       ? undefined
       : new RoomLimit(opts.maxParticipants, announceRefusal);
-  const service = new ConferenceService(opts.media, opts.logger, limit);
+  const holder: { video?: VideoRecordingService } = {};
+  const service = new ConferenceService(
+    opts.media,
+    opts.logger,
+    limit,
+    (meetingId) => holder.video?.isRecording(meetingId) ?? false,
+  );
+  const video = opts.videoRecorder
+    ? new VideoRecordingService({
+        ...opts.videoRecorder,
+        media: opts.media,
+        logger: opts.logger,
+        ensureRoom: (meetingId) => service.meetingWentLive(meetingId),
+        audioRecording: (meetingId) => opts.media.recordingStatus(meetingId).recording,
+      })
+    : undefined;
+  holder.video = video;
   active.add(service);
   listenToLifecycle(opts.logger);
   return {
-    modules: [(api) => registerConferenceRoutes(api, service)],
+    modules: [
+      (api) => registerConferenceRoutes(api, service),
+      ...(video
+        ? [(api: Parameters<RouteModule>[0]) => registerVideoRecordingRoutes(api, video)]
+        : []),
+    ],
     rawRoutes: (app) => mountConferenceWebhook(app, service),
     floorHooks: service.floorHooks,
     service,
+    video,
+    async recover() {
+      await video?.recover().catch((err: unknown) => {
+        opts.logger.error({ err }, 'leftover video recordings could not be stored');
+      });
+    },
     async close() {
       active.delete(service);
+      await video?.close();
       await service.close();
     },
   };

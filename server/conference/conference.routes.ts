@@ -289,7 +289,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
   api.route({
     method: 'get',
     path: `${base}/recordings`,
-    summary: "The meeting's audio recordings (participants)",
+    summary: "The meeting's recordings, audio (WAV) and programme video (MP4) (participants)",
     tags: TAGS,
     params: idParams,
     response: z.array(conferenceRecordingSchema),

@@ -112,6 +112,7 @@ function recordingDto(r: RecordingLean): ConferenceRecording {
     endedAt: r.endedAt.toISOString(),
     speakers: r.speakers,
     startedBy: r.startedBy?.toHexString() ?? null,
+    sha256: r.sha256 ?? null,
   };
 }
 
@@ -135,6 +136,8 @@ export class ConferenceService {
     private readonly logger: Logger,
     /** The configured limit of simultaneous connections per room (none: unlimited). */
     private readonly roomLimit?: RoomLimit,
+    /** Whether the programme video recorder runs (it has the recorder's identity). */
+    private readonly videoRecording: (meetingId: string) => boolean = () => false,
   ) {}
 
   /** Turns publishing on and off when the speaker queue grants and ends the floor. */
@@ -654,6 +657,11 @@ export class ConferenceService {
     if (this.recordings.has(meetingId)) {
       throw conflict('The conference audio is already being recorded.', {
         reason: 'already_running',
+      });
+    }
+    if (this.videoRecording(meetingId)) {
+      throw conflict('The programme is being recorded to video, with its sound.', {
+        reason: 'video_recording_running',
       });
     }
     const active: ActiveRecording = { fileId: null, startedBy: user.id, startedAt: new Date() };

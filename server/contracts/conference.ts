@@ -163,9 +163,26 @@ export const conferenceRecordingSchema = z.object({
   /** Identities whose audio is in the file. */
   speakers: z.array(z.string()),
   startedBy: objectIdSchema.nullable(),
+  /** SHA-256 of the stored file, hexadecimal (video recordings; null for older audio ones). */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
 });
-/** A finished audio recording. */
+/** A finished recording (audio WAV or programme video MP4). */
 export type ConferenceRecording = z.infer<typeof conferenceRecordingSchema>;
+
+/** Whether the programme is being recorded to video, and what it shows. */
+export const programmeRecordingStatusSchema = z.object({
+  recording: z.boolean(),
+  startedAt: isoDateTimeSchema.nullable(),
+  durationMs: z.number(),
+  /** Identity of the participant the programme shows now (null: none, a black picture). */
+  programme: z.string().nullable(),
+});
+/** Whether the programme is being recorded to video, and what it shows. */
+export type ProgrammeRecordingStatus = z.infer<typeof programmeRecordingStatusSchema>;
 
 /** A video recording through LiveKit Egress, as the egress route answers. */
 export const videoRecordingSchema = z.object({

@@ -197,6 +197,12 @@ export const AUTHZ_MATRIX: Record<string, string> = {
     '401 403/403/404 403 403 403 409 403/403/404 403 403',
   'POST /api/meetings/{id}/conference/recording/stop':
     '401 403/403/404 403 403 403 409 403/403/404 403 403',
+  'GET /api/meetings/{id}/conference/video-recording':
+    '401 403/403/404 200 200 200 200 403/403/404 200 200',
+  'POST /api/meetings/{id}/conference/video-recording/start':
+    '401 403/403/404 403 403 403 409 403/403/404 403 403',
+  'POST /api/meetings/{id}/conference/video-recording/stop':
+    '401 403/403/404 403 403 403 409 403/403/404 403 403',
   'POST /api/meetings/{id}/conference/egress':
     '401 403/403/404 403 403 403 409 403/403/404 403 403',
   'GET /api/meetings/{id}/conference/recordings':

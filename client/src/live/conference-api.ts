@@ -3,13 +3,14 @@ import type {
   ConferenceRollCall,
   ConferenceStatus,
   ConferenceTokenInfo,
+  ProgrammeRecordingStatus,
   RecordingStatus,
 } from '../../../server/contracts/conference';
 import { http } from '../api/http';
 
 /** Answer of `POST /api/meetings/:id/conference/token`. */
 export type ConferenceToken = ConferenceTokenInfo;
-export type { ConferenceRemoval, ConferenceRollCall, RecordingStatus };
+export type { ConferenceRemoval, ConferenceRollCall, ProgrammeRecordingStatus, RecordingStatus };
 
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/conference`;
 
@@ -39,6 +40,9 @@ export const conferenceApi = {
   recording: (id: string) => http.get<RecordingStatus>(`${base(id)}/recording`),
   startRecording: (id: string) => http.post(`${base(id)}/recording/start`),
   stopRecording: (id: string) => http.post(`${base(id)}/recording/stop`),
+  videoRecording: (id: string) => http.get<ProgrammeRecordingStatus>(`${base(id)}/video-recording`),
+  startVideoRecording: (id: string) => http.post(`${base(id)}/video-recording/start`),
+  stopVideoRecording: (id: string) => http.post(`${base(id)}/video-recording/stop`),
   end: (id: string) => http.post<ConferenceStatus>(`${base(id)}/end`),
   reopen: (id: string) => http.post<ConferenceStatus>(`${base(id)}/reopen`),
   removed: (id: string) => http.get<ConferenceRemoval[]>(`${base(id)}/removed`),

@@ -16,6 +16,8 @@ export interface ConsoleBridge {
   /** The chair ended the video bridge while the meeting goes on. */
   ended: Ref<boolean>;
   recording: Ref<boolean>;
+  /** The programme is being recorded to video. */
+  videoRecording: Ref<boolean>;
   /** Participants the chair removed from the bridge (no token until let back in). */
   removed: Ref<ConferenceRemoval[]>;
   /** The hub (the host unit's room) as connected now, or null while it is not on the bridge. */
@@ -36,21 +38,25 @@ export function useConsoleBridge(meetingId: string, state: Ref<LiveState | null>
   const available = ref(true);
   const ended = ref(false);
   const recording = ref(false);
+  const videoRecording = ref(false);
   const removed = ref<ConferenceRemoval[]>([]);
 
   async function refresh(): Promise<void> {
     if (state.value?.state !== 'live' || !available.value) {
       rollCall.value = null;
       recording.value = false;
+      videoRecording.value = false;
       return;
     }
-    const [rc, rec, rm] = await Promise.allSettled([
+    const [rc, rec, rm, video] = await Promise.allSettled([
       conferenceApi.rollCall(meetingId),
       conferenceApi.recording(meetingId),
       conferenceApi.removed(meetingId),
+      conferenceApi.videoRecording(meetingId),
     ]);
     if (rm.status === 'fulfilled') removed.value = rm.value;
     if (rec.status === 'fulfilled') recording.value = rec.value.recording;
+    if (video.status === 'fulfilled') videoRecording.value = video.value.recording;
     if (rc.status === 'fulfilled') {
       rollCall.value = rc.value;
       ended.value = false;
@@ -62,6 +68,7 @@ export function useConsoleBridge(meetingId: string, state: Ref<LiveState | null>
       ended.value = true;
       rollCall.value = null;
       recording.value = false;
+      videoRecording.value = false;
     }
     // The conference routes may not be deployed.
     if (err instanceof ApiError && err.status === 404 && err.code !== 'not_found')
@@ -78,5 +85,5 @@ export function useConsoleBridge(meetingId: string, state: Ref<LiveState | null>
     rollCall.value?.participants.find((p) => p.identity === identity) ?? null;
   const hub = computed(() => rollCall.value?.participants.find((p) => p.role === 'hub') ?? null);
 
-  return { rollCall, available, ended, recording, removed, hub, mediaOf, refresh };
+  return { rollCall, available, ended, recording, videoRecording, removed, hub, mediaOf, refresh };
 }
