@@ -1,4 +1,5 @@
 import type {
+  ConferenceRecording,
   ConferenceRemoval,
   ConferenceRollCall,
   ConferenceStatus,
@@ -10,7 +11,13 @@ import { http } from '../api/http';
 
 /** Answer of `POST /api/meetings/:id/conference/token`. */
 export type ConferenceToken = ConferenceTokenInfo;
-export type { ConferenceRemoval, ConferenceRollCall, ProgrammeRecordingStatus, RecordingStatus };
+export type {
+  ConferenceRecording,
+  ConferenceRemoval,
+  ConferenceRollCall,
+  ProgrammeRecordingStatus,
+  RecordingStatus,
+};
 
 const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}/conference`;
 
@@ -43,6 +50,10 @@ export const conferenceApi = {
   videoRecording: (id: string) => http.get<ProgrammeRecordingStatus>(`${base(id)}/video-recording`),
   startVideoRecording: (id: string) => http.post(`${base(id)}/video-recording/start`),
   stopVideoRecording: (id: string) => http.post(`${base(id)}/video-recording/stop`),
+  recordings: (id: string) => http.get<ConferenceRecording[]>(`${base(id)}/recordings`),
+  /** The plain download link; a click follows it with a single-use ticket (followWithTicket). */
+  recordingUrl: (id: string, recordingId: string): string =>
+    `${base(id)}/recordings/${encodeURIComponent(recordingId)}/content`,
   end: (id: string) => http.post<ConferenceStatus>(`${base(id)}/end`),
   reopen: (id: string) => http.post<ConferenceStatus>(`${base(id)}/reopen`),
   removed: (id: string) => http.get<ConferenceRemoval[]>(`${base(id)}/removed`),
