@@ -1,7 +1,7 @@
 import { AccessToken, TrackSource } from 'livekit-server-sdk';
 import type { VideoGrant } from 'livekit-server-sdk';
 import { conferenceRoomName } from './contracts/conference-room';
-import { grantProfiles } from './contracts/grant-profiles';
+import { grantProfiles, joinSources } from './contracts/grant-profiles';
 import type { ConferenceRole, TrackSourceName } from './contracts/grant-profiles';
 import { formatParticipantIdentity } from './contracts/participant-identity';
 import type { ParticipantIdentity } from './contracts/participant-identity';
@@ -51,8 +51,9 @@ export function videoGrantFor(role: ConferenceRole, roomName: string): VideoGran
     room: roomName,
     roomJoin: true,
     canSubscribe: p.canSubscribe,
-    canPublish: p.canPublish,
-    canPublishSources: p.publishSources.map((s) => TRACK_SOURCE[s]),
+    // Sites and delegates may publish their microphone from joining, muted (mutedSources).
+    canPublish: p.canPublish || p.mutedSources.length > 0,
+    canPublishSources: joinSources(role).map((s) => TRACK_SOURCE[s]),
     canPublishData: p.canPublishData,
     canUpdateOwnMetadata: false,
     hidden: p.hidden,

@@ -6,8 +6,16 @@ import {
   roomMetadataSchema,
 } from './contracts/conference-room';
 import type { CurrentItem, RoomMetadata } from './contracts/conference-room';
-import { alwaysPublishes, canHoldFloor, grantProfiles } from './contracts/grant-profiles';
-import type { TrackSourceName } from './contracts/grant-profiles';
+import {
+  alwaysPublishes,
+  canHoldFloor,
+  FLOOR_ATTRIBUTE,
+  FLOOR_GRANTED,
+  floorGrantedIn,
+  grantProfiles,
+  joinSources,
+} from './contracts/grant-profiles';
+import type { ConferenceRole, TrackSourceName } from './contracts/grant-profiles';
 import { TRACK_SOURCE } from './access-tokens';
 import { roleOf, toParticipant } from './conference-participant';
 import type { ConferenceParticipant } from './conference-participant';
@@ -150,8 +158,11 @@ export class ConferenceControl {
   }
 
   /**
-   * Gives the floor: the participant may publish `sources` (microphone and camera by default)
-   * until {@link endFloor}. The client publishes on its own when it sees the permission.
+   * Gives the floor: the server marks the participant as holding it (attribute
+   * {@link FLOOR_ATTRIBUTE}), lets it publish `sources` (microphone and camera by default) until
+   * {@link endFloor}, and unmutes the microphone it published muted on joining: the SFU forwards
+   * it at once, nothing is negotiated. A client that had not published its microphone yet
+   * publishes it when it sees the attribute.
    * @throws MediaError `not_connected`, `room_not_found`, `not_allowed` for a role that never
    *   takes the floor (observer, helpers) or a source the role may not use.
    */
@@ -179,20 +190,51 @@ export class ConferenceControl {
         `The floor opens only ${allowed.join(', ')} for a ${role}.`,
       );
     }
-    return this.setPublish(meetingId, info, true, chosen);
+    return this.setFloor(meetingId, info, role, chosen);
   }
 
   /**
-   * Ends the floor: publish permission off; LiveKit unpublishes the participant's tracks.
+   * Ends the floor: the attribute is cleared, the microphone muted (it stays published, ready
+   * for the next grant) and the floor's other sources withdrawn (LiveKit unpublishes those
+   * tracks).
    * @throws MediaError `not_connected`, `room_not_found`, `not_allowed` for the chair or hub.
    */
   async endFloor(meetingId: string, identity: string): Promise<ConferenceParticipant> {
     const info = await this.participantInfo(meetingId, identity);
     const role = roleOf(info);
-    if (role && alwaysPublishes(role)) {
-      throw new MediaError('not_allowed', `${identity} (${role}) always has the floor.`);
+    if (!role || !canHoldFloor(role)) {
+      throw new MediaError(
+        'not_allowed',
+        role && alwaysPublishes(role)
+          ? `${identity} (${role}) always has the floor.`
+          : `${identity} cannot take the floor (role ${role ?? 'unknown'}).`,
+      );
     }
-    return this.setPublish(meetingId, info, false, []);
+    return this.setFloor(meetingId, info, role, null);
+  }
+
+  /**
+   * Enforces the floor after a participant unmuted a track itself (the monitor saw it): a
+   * participant that may speak only with the floor and does not hold it now is muted again.
+   * Reads the participant from LiveKit, so a grant that raced the event is respected.
+   * @returns the sids muted again (empty when the participant holds the floor or may speak).
+   * @throws MediaError `not_connected`, `room_not_found`.
+   */
+  async enforceFloor(meetingId: string, identity: string): Promise<string[]> {
+    const info = await this.participantInfo(meetingId, identity);
+    const role = roleOf(info);
+    if (role && alwaysPublishes(role)) return [];
+    if (role && canHoldFloor(role) && floorGrantedIn(info.attributes)) return [];
+    const name = roomName(meetingId);
+    const open = info.tracks.filter((t) => !t.muted);
+    for (const track of open) {
+      await this.call(
+        () => this.client.mutePublishedTrack(name, identity, track.sid, true),
+        meetingId,
+        identity,
+      );
+    }
+    return open.map((t) => t.sid);
   }
 
   /**
@@ -256,12 +298,14 @@ export class ConferenceControl {
     return this.call(() => this.client.getParticipant(name, identity), meetingId, identity);
   }
 
-  private async setPublish(
+  private async setFloor(
     meetingId: string,
     info: ParticipantInfo,
-    canPublish: boolean,
-    sources: readonly TrackSourceName[],
+    role: ConferenceRole,
+    granted: readonly TrackSourceName[] | null,
   ): Promise<ConferenceParticipant> {
+    const on = granted !== null;
+    const sources = [...new Set([...joinSources(role), ...(granted ?? [])])];
     // LiveKit replaces the whole permission: start from the current one.
     const current = info.permission;
     const permission: Partial<ParticipantPermission> = {
@@ -269,17 +313,36 @@ export class ConferenceControl {
       canPublishData: current?.canPublishData ?? false,
       canUpdateMetadata: false,
       hidden: current?.hidden ?? false,
-      canPublish,
+      canPublish: sources.length > 0,
       canPublishSources: sources.map((s) => TRACK_SOURCE[s]),
     };
+    const name = roomName(meetingId);
+    // SECURITY: the attribute changes before the microphone is unmuted: the monitor mutes again
+    // any microphone unmuted by a participant that does not hold the floor (enforceFloor).
     const updated = await this.call(
       () =>
-        this.client.updateParticipant(roomName(meetingId), info.identity, {
+        this.client.updateParticipant(name, info.identity, {
           permission,
+          // An empty value deletes the attribute.
+          attributes: { [FLOOR_ATTRIBUTE]: on ? FLOOR_GRANTED : '' },
         }),
       meetingId,
       info.identity,
     );
+    const unmute = on && granted.includes('microphone');
+    const mic = TRACK_SOURCE.microphone;
+    // Grant: unmute the muted microphone (room.enable_remote_unmute). End: mute it.
+    const toChange = updated.tracks.filter(
+      (t) => t.source === mic && (on ? unmute && t.muted : !t.muted),
+    );
+    for (const track of toChange) {
+      await this.call(
+        () => this.client.mutePublishedTrack(name, info.identity, track.sid, !on),
+        meetingId,
+        info.identity,
+      );
+      track.muted = !on;
+    }
     return toParticipant(updated);
   }
 

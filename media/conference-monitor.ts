@@ -1,7 +1,9 @@
 import { RoomEvent } from '@livekit/rtc-node';
-import type { RemoteParticipant, Room } from '@livekit/rtc-node';
+import type { Participant, RemoteParticipant, Room, TrackPublication } from '@livekit/rtc-node';
 import { createConferenceToken } from './access-tokens';
 import { decodeQualityReport, QUALITY_REPORT_TOPIC } from './contracts/connection-quality';
+import { alwaysPublishes, floorGrantedIn } from './contracts/grant-profiles';
+import { parseParticipantMetadata } from './contracts/participant-metadata';
 import { isServiceIdentity } from './contracts/participant-identity';
 import type { LivekitEndpoint } from './livekit-health';
 import type { ParticipantObservation } from './roll-call';
@@ -14,6 +16,12 @@ export interface ConferenceMonitorOptions extends RtcNetworkOptions {
   meetingId: string;
   /** Clock (tests). */
   now?: () => Date;
+  /**
+   * Called when a participant that may speak only with the floor, and does not hold it as far
+   * as the monitor sees, has a track on air (it unmuted itself, or published unmuted): the host
+   * mutes it again (ConferenceControl.enforceFloor). Errors are the callback's to handle.
+   */
+  onOffFloorAudio?: (identity: string) => void;
 }
 
 /**
@@ -34,7 +42,17 @@ export class ConferenceMonitor {
   private constructor(
     private readonly room: Room,
     private readonly now: () => Date,
+    private readonly onOffFloorAudio?: (identity: string) => void,
   ) {
+    // SECURITY: the floor decides who is heard. The SFU forwards nothing of a muted track, but a
+    // client may unmute its own track: the monitor sees every mute change (no subscription
+    // needed) and has the host mute it again.
+    room.on(RoomEvent.TrackUnmuted, (publication, participant) =>
+      this.checkOnAir(publication, participant),
+    );
+    room.on(RoomEvent.TrackPublished, (publication, participant) =>
+      this.checkOnAir(publication, participant),
+    );
     for (const p of room.remoteParticipants.values()) this.onConnected(p);
     room.on(RoomEvent.ParticipantConnected, (p) => this.onConnected(p));
     room.on(RoomEvent.ParticipantDisconnected, (p) => this.onDisconnected(p));
@@ -68,7 +86,15 @@ export class ConferenceMonitor {
       autoSubscribe: false,
       ...(options.closedNetwork === undefined ? {} : { closedNetwork: options.closedNetwork }),
     });
-    return new ConferenceMonitor(room, options.now ?? (() => new Date()));
+    const monitor = new ConferenceMonitor(
+      room,
+      options.now ?? (() => new Date()),
+      options.onOffFloorAudio,
+    );
+    for (const p of room.remoteParticipants.values()) {
+      for (const publication of p.trackPublications.values()) monitor.checkOnAir(publication, p);
+    }
+    return monitor;
   }
 
   /** What the monitor has seen, by identity (a copy). */
@@ -86,6 +112,15 @@ export class ConferenceMonitor {
     if (this.stopped) return;
     this.stopped = true;
     await this.room.disconnect();
+  }
+
+  private checkOnAir(publication: TrackPublication, participant: Participant): void {
+    if (!this.onOffFloorAudio || publication.muted === true) return;
+    if (isServiceIdentity(participant.identity)) return;
+    const role = parseParticipantMetadata(participant.metadata)?.role;
+    if (role && alwaysPublishes(role)) return;
+    if (floorGrantedIn(participant.attributes)) return;
+    this.onOffFloorAudio(participant.identity);
   }
 
   private onConnected(p: RemoteParticipant): void {

@@ -1,7 +1,7 @@
 import { TrackType } from 'livekit-server-sdk';
 import type { ParticipantInfo } from 'livekit-server-sdk';
 import { TRACK_SOURCE } from './access-tokens';
-import { canHoldFloor } from './contracts/grant-profiles';
+import { alwaysPublishes, canHoldFloor, floorGrantedIn } from './contracts/grant-profiles';
 import type { ConferenceRole, TrackSourceName } from './contracts/grant-profiles';
 import { parseParticipantIdentity } from './contracts/participant-identity';
 import type { ParticipantIdentity } from './contracts/participant-identity';
@@ -25,8 +25,9 @@ export interface ConferenceParticipant {
   metadata: ParticipantMetadata | null;
   role: ConferenceRole | null;
   joinedAt: Date;
+  /** On air: a role that always publishes (chair, hub), or one that holds the floor now. */
   canPublish: boolean;
-  /** Holds the floor: a role that speaks only with the floor and may publish now. */
+  /** Holds the floor: a role that speaks only with the floor, granted it by the server. */
   holdsFloor: boolean;
   hidden: boolean;
   tracks: ConferenceTrack[];
@@ -45,7 +46,10 @@ export function roleOf(info: ParticipantInfo): ConferenceRole | null {
 export function toParticipant(info: ParticipantInfo): ConferenceParticipant {
   const metadata = parseParticipantMetadata(info.metadata);
   const role = metadata?.role ?? null;
-  const canPublish = info.permission?.canPublish ?? false;
+  const holdsFloor = role !== null && canHoldFloor(role) && floorGrantedIn(info.attributes);
+  const canPublish =
+    (info.permission?.canPublish ?? false) &&
+    (holdsFloor || (role !== null && alwaysPublishes(role)));
   return {
     identity: info.identity,
     parsed: parseParticipantIdentity(info.identity),
@@ -54,7 +58,7 @@ export function toParticipant(info: ParticipantInfo): ConferenceParticipant {
     role,
     joinedAt: new Date(Number(info.joinedAtMs) || Number(info.joinedAt) * 1000),
     canPublish,
-    holdsFloor: canPublish && role !== null && canHoldFloor(role),
+    holdsFloor,
     hidden: info.permission?.hidden ?? false,
     tracks: info.tracks.map((t) => ({
       sid: t.sid,

@@ -32,6 +32,11 @@ export interface MediaServiceOptions {
   egress?: EgressConfig;
   /** Room defaults (see ConferenceControlOptions). */
   room?: { emptyTimeoutSeconds?: number; maxParticipants?: number };
+  /**
+   * Told when the monitor muted again a participant that unmuted itself without the floor
+   * (the sids muted), or failed to (the error): for the host's log.
+   */
+  onFloorEnforced?: (meetingId: string, identity: string, result: string[] | Error) => void;
 }
 
 /** What {@link MediaService.rollCall} needs from the record. */
@@ -199,6 +204,17 @@ export class MediaService {
       endpoint: this.options.livekit,
       meetingId,
       closedNetwork: this.options.closedNetwork ?? true,
+      onOffFloorAudio: (identity) => {
+        this.control.enforceFloor(meetingId, identity).then(
+          (sids) => this.options.onFloorEnforced?.(meetingId, identity, sids),
+          (err: unknown) =>
+            this.options.onFloorEnforced?.(
+              meetingId,
+              identity,
+              err instanceof Error ? err : new Error(String(err)),
+            ),
+        );
+      },
     });
     this.monitors.set(meetingId, started);
     started.catch(() => {

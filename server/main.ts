@@ -166,7 +166,20 @@ export async function startServer(
     const spoolDir = join(dataDir, 'recordings');
     mkdirSync(spoolDir, { recursive: true });
     conference = startConference({
-      media: new MediaService({ livekit, recorder: { spoolDir } }),
+      media: new MediaService({
+        livekit,
+        recorder: { spoolDir },
+        onFloorEnforced: (meetingId, identity, result) => {
+          if (result instanceof Error) {
+            logger.warn({ err: result, meetingId, identity }, 'the floor could not be enforced');
+          } else if (result.length > 0) {
+            logger.warn(
+              { meetingId, identity, sids: result },
+              'muted again: unmuted without the floor',
+            );
+          }
+        },
+      }),
       logger,
       maxParticipants: config.conferenceMaxParticipants,
       videoRecorder: {

@@ -63,6 +63,8 @@ export function renderLivekitConfig(input: LivekitConfigInput): string {
     'room:',
     '  empty_timeout: 300',
     '  departure_timeout: 20',
+    // The floor unmutes the microphone a site published muted on joining (docs/media.md).
+    '  enable_remote_unmute: true',
   ];
   if (input.webhookUrl) {
     lines.push(

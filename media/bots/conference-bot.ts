@@ -10,6 +10,7 @@ import {
   TrackSource,
 } from '@livekit/rtc-node';
 import type { Participant, RemoteTrack, Room } from '@livekit/rtc-node';
+import { floorGrantedIn } from '../contracts/grant-profiles';
 import {
   encodeQualityReport,
   QUALITY_REPORT_INTERVAL_MS,
@@ -18,7 +19,7 @@ import {
 import type { QualityReport } from '../contracts/connection-quality';
 import { connectRtcRoom } from '../rtc-connect';
 import type { RtcNetworkOptions } from '../rtc-connect';
-import { SineGenerator, ToneDetector } from './tone';
+import { SineGenerator, ToneDetector, toneCoverage } from './tone';
 
 /** Options of {@link ConferenceBot.join}. */
 export interface ConferenceBotOptions extends RtcNetworkOptions {
@@ -28,6 +29,30 @@ export interface ConferenceBotOptions extends RtcNetworkOptions {
   autoSubscribe?: boolean;
   /** Send connection-quality reports to this identity (the meeting's monitor), as clients do. */
   reportQualityTo?: string;
+  /**
+   * Unmute the tone when the server grants the floor (attribute), as the browser client does
+   * (default true). A bot that never follows plays a client that ignores the floor.
+   */
+  followFloor?: boolean;
+}
+
+/** The part of rtc-node's FFI client a local mute needs (rtc-node 1.1 has no mute method). */
+interface FfiMuteClient {
+  request(req: {
+    message: { case: 'localTrackMute'; value: { trackHandle: bigint; mute: boolean } };
+  }): unknown;
+}
+
+/**
+ * Mutes or unmutes a local track through rtc-node's FFI (the Rust SDK sends the mute to the
+ * server). rtc-node keeps its one FFI client in `globalThis._ffiClientInstance`.
+ */
+function setLocalTrackMuted(track: LocalAudioTrack, mute: boolean): void {
+  const ffi = (globalThis as { _ffiClientInstance?: FfiMuteClient })._ffiClientInstance;
+  if (!ffi) throw new Error('rtc-node is not initialized');
+  ffi.request({
+    message: { case: 'localTrackMute', value: { trackHandle: track.ffi_handle.handle, mute } },
+  });
 }
 
 const QUALITY_NAME: Record<ConnectionQuality, QualityReport['quality']> = {
@@ -47,6 +72,7 @@ export class ConferenceBot {
   private toneRunning = false;
   private toneTrackSid: string | null = null;
   private toneSource: AudioSource | null = null;
+  private toneTrack: LocalAudioTrack | null = null;
   private qualityTimer: NodeJS.Timeout | null = null;
   private lastQuality: QualityReport['quality'] | null = null;
   /** The local connection quality as LiveKit last rated it. */
@@ -57,7 +83,14 @@ export class ConferenceBot {
     /** Time connect() took, in ms. */
     readonly joinMs: number,
     reportTo: string | undefined,
+    followFloor: boolean,
   ) {
+    if (followFloor) {
+      room.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
+        if (participant.identity !== this.identity) return;
+        if (floorGrantedIn(participant.attributes)) this.setMicMuted(false);
+      });
+    }
     room.on(RoomEvent.LocalTrackUnpublished, (published) => {
       // The server took the track away (the floor ended): stop feeding it. rtc-node sometimes
       // emits this event without the publication, so look the track up when it is missing.
@@ -92,7 +125,12 @@ export class ConferenceBot {
       autoSubscribe: options.autoSubscribe ?? true,
       ...(options.closedNetwork === undefined ? {} : { closedNetwork: options.closedNetwork }),
     });
-    return new ConferenceBot(room, performance.now() - started, options.reportQualityTo);
+    return new ConferenceBot(
+      room,
+      performance.now() - started,
+      options.reportQualityTo,
+      options.followFloor ?? true,
+    );
   }
 
   /** The bot's identity. */
@@ -101,11 +139,15 @@ export class ConferenceBot {
   }
 
   /**
-   * Publishes a continuous sine tone as the microphone.
+   * Publishes a continuous sine tone as the microphone; `muted`: published muted, as a site does
+   * on joining (the floor unmutes it).
    * @throws Error when LiveKit refuses the publication (no publish permission: rtc-node reports
    *   a timeout because the server answers the request with "not allowed").
    */
-  async publishTone(frequencyHz: number, options: { amplitude?: number } = {}): Promise<string> {
+  async publishTone(
+    frequencyHz: number,
+    options: { amplitude?: number; muted?: boolean } = {},
+  ): Promise<string> {
     if (this.toneTrackSid) throw new Error('the bot already publishes a tone');
     const sampleRate = 48_000;
     const source = new AudioSource(sampleRate, 1, 60);
@@ -117,6 +159,7 @@ export class ConferenceBot {
     });
     const local = this.room.localParticipant;
     if (!local) throw new Error('the bot is not connected');
+    if (options.muted === true) setLocalTrackMuted(track, true);
     let sid: string;
     try {
       const publication = await local.publishTrack(track, publishOptions);
@@ -126,7 +169,10 @@ export class ConferenceBot {
       throw err;
     }
     this.toneTrackSid = sid;
+    this.toneTrack = track;
     this.toneSource = source;
+    // The floor may have been granted while publishing: follow it now.
+    if (options.muted === true && floorGrantedIn(local.attributes)) this.setMicMuted(false);
     this.toneRunning = true;
     const generator = new SineGenerator(frequencyHz, sampleRate, options.amplitude ?? 0.3);
     const frameSamples = sampleRate / 100;
@@ -144,6 +190,22 @@ export class ConferenceBot {
       }
     })();
     return sid;
+  }
+
+  /**
+   * Mutes or unmutes the tone track itself, as a client's microphone button does (a no-op
+   * without a tone). Without the floor the server mutes it again: this is how tests play a
+   * modified client.
+   */
+  setMicMuted(muted: boolean): void {
+    if (this.toneTrack && this.toneTrackSid) setLocalTrackMuted(this.toneTrack, muted);
+  }
+
+  /** Whether the tone track is muted as the local SDK sees it (null without a tone). */
+  get micMuted(): boolean | null {
+    const sid = this.toneTrackSid;
+    if (!sid) return null;
+    return this.room.localParticipant?.trackPublications.get(sid)?.muted ?? null;
   }
 
   /** Stops the tone and unpublishes it (a no-op when none runs or the server removed it). */
@@ -171,6 +233,7 @@ export class ConferenceBot {
     this.toneRunning = false;
     this.toneSource?.clearQueue();
     this.toneSource = null;
+    this.toneTrack = null;
   }
 
   /** Identities of remote participants that publish a track of `kind` now. */
@@ -260,6 +323,43 @@ export class ConferenceBot {
       clearTimeout(timer);
       await reader.cancel().catch(() => undefined);
     }
+  }
+
+  /**
+   * Listens to `identity`'s audio for `ms` and says how many milliseconds of it carried a tone
+   * of `frequencyHz` (20 ms blocks): 0 when nothing of it was heard. Without a subscribed audio
+   * track from `identity` within the window, nothing was heard either.
+   */
+  async toneMsFrom(identity: string, frequencyHz: number, ms: number): Promise<number> {
+    const deadline = Date.now() + ms;
+    const track = await this.waitForTrack(identity, 'audio', ms).catch(() => null);
+    if (!track) return 0;
+    const sampleRate = 16_000;
+    const stream = new AudioStream(track, { sampleRate, numChannels: 1, frameSizeMs: 20 });
+    const reader = stream.getReader();
+    const chunks: Int16Array[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<null>((r) => {
+      timer = setTimeout(() => r(null), Math.max(0, deadline - Date.now()));
+    });
+    try {
+      for (;;) {
+        const next = await Promise.race([reader.read(), done]);
+        if (next === null || next.done) break;
+        chunks.push(next.value.data);
+      }
+    } finally {
+      clearTimeout(timer);
+      await reader.cancel().catch(() => undefined);
+    }
+    const samples = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
+    let offset = 0;
+    for (const c of chunks) {
+      samples.set(c, offset);
+      offset += c.length;
+    }
+    const blocks = Math.floor(samples.length / (sampleRate / 50));
+    return Math.round(toneCoverage(samples, sampleRate, frequencyHz, 20) * blocks * 20);
   }
 
   /** Disconnects (stopping any tone). Idempotent. */

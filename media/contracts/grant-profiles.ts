@@ -40,6 +40,13 @@ export interface GrantProfile {
   /** Sources it may publish when `canPublish` (an empty list would mean all: never used here). */
   publishSources: readonly TrackSourceName[];
   /**
+   * Sources it publishes from joining, muted, without being on air: the server unmutes them when
+   * it grants the floor (no new publication on that path) and mutes them when the floor ends.
+   * The SFU forwards nothing of a muted track; a client that unmutes itself without the floor
+   * is muted again by the meeting's monitor (docs/media.md, "Grants and the floor").
+   */
+  mutedSources: readonly TrackSourceName[];
+  /**
    * Sources the floor opens for it; empty when this role never takes the floor (it either
    * always publishes or never does).
    */
@@ -69,6 +76,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: true,
     publishSources: PRESENTING,
+    mutedSources: [],
     floorSources: [],
     canPublishData: true,
     hidden: false,
@@ -78,6 +86,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: true,
     publishSources: PRESENTING,
+    mutedSources: [],
     floorSources: [],
     canPublishData: true,
     hidden: false,
@@ -87,6 +96,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: false,
     publishSources: [],
+    mutedSources: ['microphone'],
     floorSources: PRESENTING,
     canPublishData: true,
     hidden: false,
@@ -96,6 +106,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: false,
     publishSources: [],
+    mutedSources: ['microphone'],
     floorSources: PRESENTING,
     canPublishData: true,
     hidden: false,
@@ -105,6 +116,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: false,
     publishSources: [],
+    mutedSources: [],
     floorSources: [],
     canPublishData: false,
     hidden: false,
@@ -114,6 +126,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: false,
     publishSources: [],
+    mutedSources: [],
     floorSources: [],
     canPublishData: false,
     hidden: true,
@@ -124,6 +137,7 @@ export const grantProfiles: Readonly<Record<ConferenceRole, GrantProfile>> = {
     canSubscribe: true,
     canPublish: false,
     publishSources: [],
+    mutedSources: [],
     floorSources: [],
     canPublishData: false,
     hidden: true,
@@ -139,4 +153,25 @@ export function canHoldFloor(role: ConferenceRole): boolean {
 /** Whether a role publishes without the floor (chair, hub). */
 export function alwaysPublishes(role: ConferenceRole): boolean {
   return grantProfiles[role].canPublish;
+}
+
+/**
+ * The participant attribute the server sets to {@link FLOOR_GRANTED} on whoever holds the floor
+ * (and clears when the floor ends). Only the server writes it: tokens never carry
+ * `canUpdateOwnMetadata`, which also covers attributes.
+ */
+export const FLOOR_ATTRIBUTE = 'dienhong.floor';
+
+/** The value of {@link FLOOR_ATTRIBUTE} while the floor is held. */
+export const FLOOR_GRANTED = 'granted';
+
+/** Whether a participant's attributes say it holds the floor. */
+export function floorGrantedIn(attributes: Readonly<Record<string, string>> | undefined): boolean {
+  return attributes?.[FLOOR_ATTRIBUTE] === FLOOR_GRANTED;
+}
+
+/** Sources a role may publish from joining: on air ones, then muted ones. */
+export function joinSources(role: ConferenceRole): readonly TrackSourceName[] {
+  const p = grantProfiles[role];
+  return [...p.publishSources, ...p.mutedSources];
 }

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { siteIdentity } from '../../media/contracts/participant-identity';
+import { siteIdentity, userIdentity } from '../../media/contracts/participant-identity';
 import type { ConferenceUnit } from '../../media/contracts/participant-metadata';
 import { participantService } from '../meetings/participant.service';
 import { operatorsOfSite } from '../meetings/site.model';
@@ -62,4 +62,18 @@ export async function conferenceSite(
 ): Promise<ConferenceSite | null> {
   if (!Types.ObjectId.isValid(siteId)) return null;
   return (await conferenceSitesOf(meetingId)).find((s) => s.siteId === siteId) ?? null;
+}
+
+/**
+ * The LiveKit identity of a speaker of the floor: a user's own, or the site's (null: a site
+ * that is no longer one of the meeting's, or another kind of speaker).
+ */
+export async function speakerIdentity(
+  meetingId: string,
+  speaker: { kind: string; id: string },
+): Promise<string | null> {
+  if (speaker.kind === 'user') return userIdentity(speaker.id);
+  if (speaker.kind === 'site')
+    return (await conferenceSite(meetingId, speaker.id))?.identity ?? null;
+  return null;
 }

@@ -20,6 +20,7 @@ import {
   videoRecordingSchema,
 } from '../contracts/conference';
 import type { ApiRouter } from '../http/api-router';
+import { sendFileStream } from '../http/send-file-stream';
 import { meetingPolicy } from '../meetings/meeting-access.service';
 import { canChair } from '../meetings/meeting.policy';
 import type { ConferenceService } from './conference.service';
@@ -49,7 +50,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     body: conferenceTokenRequestSchema,
     response: conferenceTokenSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params, body }) => service.token(user, params.id, body),
+    handler: ({ user, params, body }) => service.joining.token(user, params.id, body),
   });
 
   api.route({
@@ -60,7 +61,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: conferenceRoomMetadataSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params }) => service.room(user, params.id),
+    handler: ({ user, params }) => service.joining.room(user, params.id),
   });
 
   api.route({
@@ -71,7 +72,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: conferenceStatusSchema,
     errors: [403, 404],
-    handler: ({ user, params }) => service.status(user, params.id),
+    handler: ({ user, params }) => service.rooms.status(user, params.id),
   });
 
   api.route({
@@ -83,7 +84,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: conferenceStatusSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params }) => service.endConference(user, params.id),
+    handler: ({ user, params }) => service.rooms.endConference(user, params.id),
   });
 
   api.route({
@@ -94,7 +95,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: conferenceStatusSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params }) => service.reopenConference(user, params.id),
+    handler: ({ user, params }) => service.rooms.reopenConference(user, params.id),
   });
 
   api.route({
@@ -106,7 +107,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: conferenceRollCallSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params }) => service.rollCall(user, params.id),
+    handler: ({ user, params }) => service.attendance.rollCall(user, params.id),
   });
 
   api.route({
@@ -117,7 +118,8 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: siteParams,
     response: attendanceSchema,
     errors: [403, 404, 409],
-    handler: ({ user, params }) => service.presentByPhone(user, params.id, params.siteId),
+    handler: ({ user, params }) =>
+      service.attendance.presentByPhone(user, params.id, params.siteId),
   });
 
   api.route({
@@ -130,7 +132,8 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     body: conferenceTargetSchema,
     response: conferenceParticipantSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params, body }) => service.grantFloor(user, params.id, body.identity),
+    handler: ({ user, params, body }) =>
+      service.controls.grantFloor(user, params.id, body.identity),
   });
 
   api.route({
@@ -143,7 +146,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     body: conferenceTargetSchema,
     response: conferenceParticipantSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params, body }) => service.endFloor(user, params.id, body.identity),
+    handler: ({ user, params, body }) => service.controls.endFloor(user, params.id, body.identity),
   });
 
   api.route({
@@ -157,7 +160,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     response: conferenceMuteResultSchema,
     errors: [403, 404, 409, 503],
     handler: ({ user, params, body }) =>
-      service.mute(user, params.id, body.identity, body.trackSid),
+      service.controls.mute(user, params.id, body.identity, body.trackSid),
   });
 
   api.route({
@@ -171,7 +174,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     body: conferenceTargetSchema,
     errors: [403, 404, 409, 503],
     handler: async ({ user, params, body }) => {
-      await service.askUnmute(user, params.id, body.identity);
+      await service.controls.askUnmute(user, params.id, body.identity);
       return undefined;
     },
   });
@@ -184,7 +187,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: conferenceMuteResultSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params }) => service.muteAll(user, params.id),
+    handler: ({ user, params }) => service.controls.muteAll(user, params.id),
   });
 
   api.route({
@@ -197,7 +200,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     body: conferenceSpotlightSchema,
     response: conferenceRoomMetadataSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params, body }) => service.spotlight(user, params.id, body.identity),
+    handler: ({ user, params, body }) => service.controls.spotlight(user, params.id, body.identity),
   });
 
   api.route({
@@ -208,7 +211,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: z.array(conferenceRemovalSchema),
     errors: [403, 404],
-    handler: ({ user, params }) => service.removed(user, params.id),
+    handler: ({ user, params }) => service.controls.removed(user, params.id),
   });
 
   api.route({
@@ -221,7 +224,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     body: conferenceTargetSchema,
     errors: [403, 404, 409],
     handler: async ({ user, params, body }) => {
-      await service.readmit(user, params.id, body.identity);
+      await service.controls.readmit(user, params.id, body.identity);
       return undefined;
     },
   });
@@ -237,7 +240,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     body: conferenceTargetSchema,
     errors: [403, 404, 409, 503],
     handler: async ({ user, params, body }) => {
-      await service.remove(user, params.id, body.identity);
+      await service.controls.remove(user, params.id, body.identity);
       return undefined;
     },
   });
@@ -250,7 +253,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: recordingStatusSchema,
     errors: [403, 404],
-    handler: ({ user, params }) => service.recordingStatus(user, params.id),
+    handler: ({ user, params }) => service.recordings.recordingStatus(user, params.id),
   });
 
   api.route({
@@ -261,7 +264,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: recordingStatusSchema,
     errors: [403, 404, 409, 503],
-    handler: ({ user, params }) => service.startRecording(user, params.id),
+    handler: ({ user, params }) => service.recordings.startRecording(user, params.id),
   });
 
   api.route({
@@ -272,7 +275,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: conferenceRecordingSchema,
     errors: [403, 404, 409],
-    handler: ({ user, params }) => service.stopRecording(user, params.id),
+    handler: ({ user, params }) => service.recordings.stopRecording(user, params.id),
   });
 
   api.route({
@@ -283,7 +286,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: videoRecordingSchema,
     errors: [403, 404, 409, 501, 503],
-    handler: ({ user, params }) => service.startVideoRecording(user, params.id),
+    handler: ({ user, params }) => service.recordings.startVideoRecording(user, params.id),
   });
 
   api.route({
@@ -294,7 +297,7 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     params: idParams,
     response: z.array(conferenceRecordingSchema),
     errors: [403, 404],
-    handler: ({ user, params }) => service.listRecordings(user, params.id),
+    handler: ({ user, params }) => service.recordings.listRecordings(user, params.id),
   });
 
   api.route({
@@ -307,7 +310,8 @@ export function registerConferenceRoutes(api: ApiRouter, service: ConferenceServ
     responseContentType: 'audio/wav',
     errors: [403, 404],
     handler: async ({ user, params, res }) => {
-      await service.downloadRecording(user, params.id, params.recordingId, res);
+      const file = await service.recordings.openRecording(user, params.id, params.recordingId);
+      await sendFileStream(res, file);
       return undefined;
     },
   });
@@ -323,7 +327,7 @@ export function mountConferenceWebhook(app: Express, service: ConferenceService)
     express.raw({ type: () => true, limit: WEBHOOK_LIMIT }),
     async (req, res) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      await service.handleWebhook(body, req.headers.authorization);
+      await service.attendance.handleWebhook(body, req.headers.authorization);
       res.status(200).json({ ok: true });
     },
   );

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { Types } from 'mongoose';
 import { AgendaItemModel } from '../agenda/agenda-item.model';
 import { auditService } from '../audit/audit.service';
@@ -12,6 +12,7 @@ import type {
   UpdateDocumentInput,
 } from '../contracts/documents';
 import { appError, fieldIssues, notFound, validationError } from '../errors';
+import type { FileStream } from '../http/send-file-stream';
 import { liveService } from '../live/live.service';
 import { requireAccess } from '../meetings/meeting-access.service';
 import { canAddDocuments, canManage, canReadDocuments } from '../meetings/meeting.policy';
@@ -320,17 +321,16 @@ export const documentService = {
   },
 
   /**
-   * Streams a version (default: the newest) with its recognised content type and a
-   * Content-Disposition carrying the UTF-8 name (RFC 5987).
+   * Opens a version (default: the newest) for the route to send, with its recognised content
+   * type and a Content-Disposition carrying the UTF-8 name (RFC 5987).
    * @throws AppError 403/404.
    */
-  async download(
+  async openVersion(
     actor: AuthUser,
     meetingId: string,
     documentId: string,
     query: { version?: number | undefined; disposition: 'inline' | 'attachment' },
-    res: Response,
-  ): Promise<void> {
+  ): Promise<FileStream> {
     await requireAccess(actor, meetingId, canReadDocuments, READ_MESSAGE);
     const doc = await loadDocument(meetingId, documentId);
     const filter = { documentId: doc._id, ...(query.version ? { version: query.version } : {}) };
@@ -348,24 +348,7 @@ export const documentService = {
       'Cache-Control': 'private, no-cache',
       'X-Content-Type-Options': 'nosniff',
     };
-    res.status(200).set(headers);
-    await new Promise<void>((resolve, reject) => {
-      const stream = openFile(version.fileId);
-      stream.on('error', (err) => {
-        if (res.headersSent) {
-          res.destroy(err);
-          resolve();
-          return;
-        }
-        for (const name of Object.keys(headers)) res.removeHeader(name);
-        reject(err);
-      });
-      res.on('close', () => {
-        stream.destroy();
-        resolve();
-      });
-      stream.pipe(res);
-    });
+    return { stream: openFile(version.fileId), headers };
   },
 
   /** The caller's private note on a document ('' when none). @throws AppError 403/404. */

@@ -8,6 +8,7 @@ import {
   updateDocumentSchema,
 } from '../contracts/documents';
 import type { ApiRouter } from '../http/api-router';
+import { sendFileStream } from '../http/send-file-stream';
 import { documentService } from './document.service';
 import { meetingPolicy } from '../meetings/meeting-access.service';
 import { canAddDocuments, canManage, canReadDocuments } from '../meetings/meeting.policy';
@@ -120,7 +121,8 @@ export function registerDocumentRoutes(api: ApiRouter, opts: DocumentRoutesOptio
     responseContentType: 'application/octet-stream',
     errors: [403, 404],
     handler: async ({ user, params, query, res }) => {
-      await documentService.download(user, params.id, params.documentId, query, res);
+      const file = await documentService.openVersion(user, params.id, params.documentId, query);
+      await sendFileStream(res, file);
       return undefined;
     },
   });

@@ -82,6 +82,8 @@ export function baselineTree(): AppTree | null {
 export interface RunningApp {
   url: string;
   pid: number;
+  /** Its DATA_DIR (the embedded servers' keys and configs live there while it runs). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -136,7 +138,7 @@ export async function startApp(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, pid: child.pid ?? 0, stop };
+  return { url, pid: child.pid ?? 0, dataDir, stop };
 }
 
 /** Runs `measure` against the baseline (when there is one), then against this tree. */

@@ -17,6 +17,11 @@ export type WorkerCommand =
       chairIdentity: string;
       chairHz: number;
       monitorIdentity: string;
+      /**
+       * Publish the site's tone muted right after joining, as sites do once the floor only
+       * unmutes (this tree); unset: publish only when told to (the baseline's client).
+       */
+      mutedToneHz?: number;
       sites: { identity: string; token: string; delayMs: number }[];
     }
   | { type: 'publish'; identity: string; hz: number }
@@ -31,6 +36,7 @@ export type WorkerReport =
   | { type: 'heard'; identity: string; msAfterJoin: number }
   | { type: 'not_heard'; identity: string; error: string }
   | { type: 'published'; identity: string }
+  | { type: 'published_muted'; identity: string }
   | { type: 'publish_failed'; identity: string; error: string }
   | { type: 'unpublished'; identity: string }
   | { type: 'cpu'; userMs: number; systemMs: number; rssMb: number }
@@ -88,6 +94,13 @@ async function joinOne(
   });
   const joinedAt = Date.now();
   const listening = bot;
+  if (command.mutedToneHz !== undefined) {
+    listening.publishTone(command.mutedToneHz, { muted: true }).then(
+      () => send({ type: 'published_muted', identity: site.identity }),
+      (err: unknown) =>
+        send({ type: 'publish_failed', identity: site.identity, error: message(err) }),
+    );
+  }
   try {
     const heardAt = await listening.waitForTone(command.chairIdentity, command.chairHz, 60_000);
     send({ type: 'heard', identity: site.identity, msAfterJoin: heardAt - joinedAt });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConferenceBot } from '../../media/bots/conference-bot';
 import { toneCoverage } from '../../media/bots/tone';
 import type { RoomMetadata } from '../../media/contracts/conference-room';
+import { FLOOR_ATTRIBUTE, FLOOR_GRANTED } from '../../media/contracts/grant-profiles';
 import { livekitHttpUrl } from '../../media/livekit-health';
 import { readWav } from '../../media/recorder/wav';
 import type { Agenda } from '../../server/contracts/agenda';
@@ -225,8 +226,9 @@ describe('the floor of a speaker who joins later', () => {
     );
     await waitFor(
       async () =>
-        (await rooms.getParticipant(`meeting-${meeting.id}`, delegate.identity)).permission
-          ?.canPublish === true,
+        (await rooms.getParticipant(`meeting-${meeting.id}`, delegate.identity)).attributes[
+          FLOOR_ATTRIBUTE
+        ] === FLOOR_GRANTED,
       'publishing granted on join',
       15_000,
       100,
@@ -235,9 +237,14 @@ describe('the floor of a speaker who joins later', () => {
     await listener.waitForTone(delegate.identity, DELEGATE_HZ);
     const ended = await c.chair.post(`/api/meetings/${meeting.id}/floor/${entry.id}/end`, {});
     expect(ended.status).toBe(200);
+    // The floor ended: the microphone stays published, muted by the server.
     await waitFor(
-      () => !listener.publishersOf('audio').includes(delegate.identity),
-      'the delegate track gone',
+      () =>
+        [
+          ...(listener.room.remoteParticipants.get(delegate.identity)?.trackPublications.values() ??
+            []),
+        ].every((t) => t.muted),
+      'the delegate microphone muted',
     );
     await disconnectAll([listener, delegate]);
   }, 60_000);

@@ -52,31 +52,43 @@ describe('conference floor on a real livekit-server', () => {
     expect(heardAt).toHaveLength(sites.length);
   });
 
-  it('refuses a site that publishes without the floor', async () => {
+  it('keeps a site off air until it holds the floor: its microphone may only be published muted', async () => {
     const site = siteBots[1] as ConferenceBot;
-    await expect(site.publishTone(SITE_HZ)).rejects.toThrow();
+    await site.publishTone(SITE_HZ, { muted: true });
+    await waitFor(
+      async () => (await control.getParticipant(meetingId, site.identity)).tracks.length > 0,
+      'the muted microphone published',
+    );
     const seen = await control.getParticipant(meetingId, site.identity);
     expect(seen.canPublish).toBe(false);
-    expect(seen.tracks).toEqual([]);
-    expect(chair.publishersOf('audio')).not.toContain(site.identity);
+    expect(seen.holdsFloor).toBe(false);
+    expect(seen.tracks).toMatchObject([{ source: 'microphone', muted: true }]);
   });
 
-  it('lets the chair hear a site while it holds the floor, and drops its track when the floor ends', async () => {
+  it('lets the chair hear a site while it holds the floor, and mutes it when the floor ends', async () => {
     const site = siteBots[0] as ConferenceBot;
+    await site.publishTone(SITE_HZ, { muted: true });
+    await waitFor(
+      async () => (await control.getParticipant(meetingId, site.identity)).tracks.length > 0,
+      'the muted microphone published',
+    );
     const granted = await control.grantFloor(meetingId, site.identity);
     expect(granted.holdsFloor).toBe(true);
-    await site.publishTone(SITE_HZ);
+    expect(granted.tracks).toMatchObject([{ source: 'microphone', muted: false }]);
     await chair.waitForTone(site.identity, SITE_HZ);
     // Another site hears the floor holder too (the SFU forwards it to everyone).
     await (siteBots[2] as ConferenceBot).waitForTone(site.identity, SITE_HZ);
 
     const ended = await control.endFloor(meetingId, site.identity);
     expect(ended.holdsFloor).toBe(false);
+    expect(ended.tracks).toMatchObject([{ source: 'microphone', muted: true }]);
     await waitFor(
-      () => !chair.publishersOf('audio').includes(site.identity),
-      'site track gone at the chair',
+      () =>
+        [
+          ...(chair.room.remoteParticipants.get(site.identity)?.trackPublications.values() ?? []),
+        ].every((t) => t.muted),
+      'site microphone muted at the chair',
     );
-    expect((await control.getParticipant(meetingId, site.identity)).tracks).toEqual([]);
   });
 
   it('mutes everyone but the chair', async () => {

@@ -42,7 +42,7 @@ export async function joinBot(
   endpoint: LivekitEndpoint,
   meetingId: string,
   who: BotWho,
-  options: { reportQuality?: boolean; autoSubscribe?: boolean } = {},
+  options: { reportQuality?: boolean; autoSubscribe?: boolean; followFloor?: boolean } = {},
 ): Promise<ConferenceBot> {
   const { token } = await createConferenceToken(
     endpoint,
@@ -59,6 +59,7 @@ export async function joinBot(
     url: endpoint.url,
     token,
     ...(options.autoSubscribe === undefined ? {} : { autoSubscribe: options.autoSubscribe }),
+    ...(options.followFloor === undefined ? {} : { followFloor: options.followFloor }),
     ...(options.reportQuality ? { reportQualityTo: monitorIdentity(meetingId) } : {}),
   });
 }

@@ -5,6 +5,7 @@ import {
   Room,
   RoomEvent,
   Track,
+  createLocalAudioTrack,
   createLocalVideoTrack,
 } from 'livekit-client';
 import type {
@@ -30,6 +31,7 @@ import type {
   QualitySample,
 } from '../../../media/contracts/connection-quality';
 import { parseRoomMetadata } from '../../../media/contracts/conference-room';
+import { alwaysPublishes, floorGrantedIn } from '../../../media/contracts/grant-profiles';
 import type { RoomMetadata } from '../../../media/contracts/conference-room';
 import { monitorIdentity } from '../../../media/contracts/participant-identity';
 import { parseParticipantMetadata } from '../../../media/contracts/participant-metadata';
@@ -177,6 +179,16 @@ export function useConference(
   let reportTimer: ReturnType<typeof setInterval> | undefined;
   let rejoinAttempt = 0;
 
+  /**
+   * On air: the chair and the hub always; sites and delegates while the server marks them as
+   * holding the floor (an attribute only the server writes).
+   */
+  function onAir(p: Participant): boolean {
+    const role = parseParticipantMetadata(p.metadata)?.role;
+    if (role && alwaysPublishes(role)) return p.permissions?.canPublish ?? false;
+    return floorGrantedIn(p.attributes);
+  }
+
   function tileOf(p: RemoteParticipant): ConferenceTile {
     const meta = parseParticipantMetadata(p.metadata);
     const cam = p.getTrackPublication(Track.Source.Camera);
@@ -186,7 +198,7 @@ export function useConference(
       identity: p.identity,
       name: meta?.displayName ?? p.name ?? p.identity,
       role: meta?.role ?? 'observer',
-      canPublish: p.permissions?.canPublish ?? false,
+      canPublish: onAir(p),
       video: audioOnly.value ? null : (cam?.track ?? null),
       screen: audioOnly.value ? null : (screen?.track ?? null),
       audio: (mic?.track ?? null) as RemoteAudioTrack | null,
@@ -219,7 +231,7 @@ export function useConference(
       list.find(isChair) ??
       list.find((x) => x.video) ??
       null;
-    canPublish.value = r.localParticipant.permissions?.canPublish ?? false;
+    canPublish.value = onAir(r.localParticipant);
     microphone.value = microphoneOf(
       r.localParticipant.getTrackPublication(Track.Source.Microphone),
     );
@@ -246,6 +258,7 @@ export function useConference(
   }
 
   let previewPending = false;
+  let micPending = false;
   async function startPreview(): Promise<void> {
     if (preview.value || audioOnly.value || previewPending) return;
     previewPending = true;
@@ -270,20 +283,44 @@ export function useConference(
 
   const loadDevices = (): Promise<void> => chosen.refresh();
 
-  /** Publishes microphone (and camera unless audio only) while the floor is held. */
+  /**
+   * Sites and delegates publish their microphone muted as soon as they may (on joining), so a
+   * grant only unmutes it: the server unmutes it (remote unmute) and this client follows the
+   * floor attribute. On air, the microphone is on and the camera too unless audio only.
+   */
   async function syncPublishing(): Promise<void> {
     const r = room;
     if (!r || r.state !== ConnectionState.Connected) return;
-    const may = r.localParticipant.permissions?.canPublish ?? false;
+    const local = r.localParticipant;
+    const may = onAir(local);
     canPublish.value = may;
     try {
       if (may) {
-        await r.localParticipant.setMicrophoneEnabled(true);
-        await r.localParticipant.setCameraEnabled(!audioOnly.value);
+        await local.setMicrophoneEnabled(true);
+        await local.setCameraEnabled(!audioOnly.value);
+      } else if (
+        (local.permissions?.canPublish ?? false) &&
+        !local.getTrackPublication(Track.Source.Microphone) &&
+        !micPending
+      ) {
+        micPending = true;
+        try {
+          const mic = await createLocalAudioTrack(
+            activeDevice.value.audioinput ? { deviceId: activeDevice.value.audioinput } : {},
+          );
+          // Muted before it is published: it goes out muted, and the SFU forwards nothing.
+          await mic.mute();
+          await local.publishTrack(mic, { source: Track.Source.Microphone });
+          // The floor may have come while publishing.
+          if (onAir(local)) await local.setMicrophoneEnabled(true);
+        } finally {
+          micPending = false;
+        }
       }
     } catch (err) {
       error.value = err;
     }
+    refresh();
   }
 
   function wire(r: Room): void {
@@ -313,6 +350,10 @@ export function useConference(
         update();
       })
       .on(RoomEvent.ParticipantPermissionsChanged, (_prev, p: Participant) => {
+        if (p === r.localParticipant) void syncPublishing();
+        update();
+      })
+      .on(RoomEvent.ParticipantAttributesChanged, (_changed, p: Participant) => {
         if (p === r.localParticipant) void syncPublishing();
         update();
       })
@@ -437,7 +478,7 @@ export function useConference(
     if (r) {
       for (const p of r.remoteParticipants.values())
         for (const pub of p.videoTrackPublications.values()) pub.setSubscribed(!on);
-      if (r.localParticipant.permissions?.canPublish)
+      if (onAir(r.localParticipant))
         await r.localParticipant.setCameraEnabled(!on).catch(() => undefined);
     }
     refresh();
