@@ -27,6 +27,12 @@ export interface ConferenceBotOptions extends RtcNetworkOptions {
   token: string;
   /** Subscribe to every track as it is published (default true, like a browser). */
   autoSubscribe?: boolean;
+  /**
+   * Subscribe only to the tracks of this identity (e.g. the hub), instead of every track:
+   * load generators that stand for sites on their own devices, whose subscriptions would
+   * otherwise all be paid by one machine.
+   */
+  listenOnlyTo?: string;
   /** Send connection-quality reports to this identity (the meeting's monitor), as clients do. */
   reportQualityTo?: string;
   /**
@@ -121,10 +127,20 @@ export class ConferenceBot {
   /** Connects a bot. @throws ConnectError from rtc-node when LiveKit refuses it. */
   static async join(options: ConferenceBotOptions): Promise<ConferenceBot> {
     const started = performance.now();
+    const only = options.listenOnlyTo;
     const room = await connectRtcRoom(options.url, options.token, {
-      autoSubscribe: options.autoSubscribe ?? true,
+      autoSubscribe: only === undefined ? (options.autoSubscribe ?? true) : false,
       ...(options.closedNetwork === undefined ? {} : { closedNetwork: options.closedNetwork }),
     });
+    if (only !== undefined) {
+      room.on(RoomEvent.TrackPublished, (publication, participant) => {
+        if (participant.identity === only) publication.setSubscribed(true);
+      });
+      for (const publication of room.remoteParticipants.get(only)?.trackPublications.values() ??
+        []) {
+        publication.setSubscribed(true);
+      }
+    }
     return new ConferenceBot(
       room,
       performance.now() - started,

@@ -69,6 +69,9 @@ async function joinOne(
           url: command.url,
           token: site.token,
           reportQualityTo: command.monitorIdentity,
+          // Each site stands for its own device: this machine pays only for what the bench
+          // measures (the hub's audio), not for 146 × 146 muted microphones.
+          listenOnlyTo: command.chairIdentity,
         }),
         60_000,
         'join',
