@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { agendaItemSchema } from './agenda';
 import { attendanceSchema } from './attendance';
+import { ticketResponseSchema } from './auth';
+import { chatListSchema } from './chat';
 import { isoDateTimeSchema, objectIdSchema } from './common';
-import { meetingStates } from './meetings';
+import { meetingDocumentSchema } from './documents';
+import { meetingAccessSchema, meetingStates, siteSchema } from './meetings';
 import { floorStateSchema } from './speakers';
-import { pollSchema } from './votes';
+import { myBallotSchema, pollSchema } from './votes';
 
 /**
  * Kinds of live event on `GET /api/meetings/:id/live` (Server-Sent Events). Each event's data
@@ -93,6 +96,37 @@ export const liveSnapshotSchema = z.object({
   polls: z.array(pollSchema),
   attendance: attendanceSchema,
   at: isoDateTimeSchema,
+  /** What the screens show of the meeting itself. */
+  meeting: z.object({
+    title: z.string(),
+    place: z.string(),
+    startsAt: isoDateTimeSchema,
+    hostUnitName: z.string().nullable(),
+  }),
+  /** The caller's role and rights (as `GET /api/meetings/:id/access`). */
+  access: meetingAccessSchema,
+  /** The documents (empty when the caller may not read them). */
+  documents: z.array(meetingDocumentSchema),
+  /** The bridge points and their operators. */
+  sites: z.array(siteSchema),
+  /** The chat as the caller may read it; null when the caller may not read it. */
+  chat: chatListSchema.nullable(),
+  /** The caller's ballot in each open poll. */
+  ballots: z.array(myBallotSchema),
+  /**
+   * A single-use ticket (purpose `live`) for `GET /api/meetings/:id/live`, so that a screen
+   * opens with this request and the stream, nothing else.
+   */
+  ticket: ticketResponseSchema,
 });
-/** A live screen's state. */
+/**
+ * A live screen's state: everything a live screen (room, chair console, bridge, hall, minutes)
+ * needs to open, served from the per-meeting read model held in memory (server/live/read-model.ts).
+ */
 export type LiveSnapshot = z.infer<typeof liveSnapshotSchema>;
+
+/** The part of a snapshot that live events change in place (see live-apply.ts). */
+export type LiveCore = Pick<
+  LiveSnapshot,
+  'seq' | 'state' | 'currentItemId' | 'agenda' | 'floor' | 'polls' | 'attendance'
+>;
