@@ -82,6 +82,12 @@ export const liveQuerySchema = z.object({
   lastEventId: z.coerce.number().int().min(0).optional(),
 });
 
+/** Query of `GET /api/meetings/:id/live/state`. */
+export const liveStateQuerySchema = z.object({
+  /** `0`: no stream ticket (a screen reading the snapshot again while its stream stays open). */
+  ticket: z.enum(['0', '1']).default('1'),
+});
+
 /**
  * Answer of `GET /api/meetings/:id/live/state`: everything a live screen shows, and the `seq`
  * it is current to (connect the stream with `lastEventId=seq` to continue from there).
@@ -115,9 +121,9 @@ export const liveSnapshotSchema = z.object({
   ballots: z.array(myBallotSchema),
   /**
    * A single-use ticket (purpose `live`) for `GET /api/meetings/:id/live`, so that a screen
-   * opens with this request and the stream, nothing else.
+   * opens with this request and the stream, nothing else. Null when asked with `ticket=0`.
    */
-  ticket: ticketResponseSchema,
+  ticket: ticketResponseSchema.nullable(),
 });
 /**
  * A live screen's state: everything a live screen (room, chair console, bridge, hall, minutes)

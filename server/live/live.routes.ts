@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth-user';
 import { objectIdSchema } from '../contracts/common';
-import { liveQuerySchema, liveSnapshotSchema } from '../contracts/live';
+import { liveQuerySchema, liveSnapshotSchema, liveStateQuerySchema } from '../contracts/live';
 import type { LiveEvent } from '../contracts/live';
 import type { ApiRouter } from '../http/api-router';
 import { checkAccess } from '../meetings/meeting-access.service';
@@ -61,10 +61,12 @@ export function registerLiveRoutes(api: ApiRouter, opts: LiveRoutesOptions): voi
       'Everything a live screen opens with (meeting, access, agenda, floor, polls, attendance, documents, sites, chat, own ballots) and the event sequence it is current to, with a ticket for the stream',
     tags: ['live'],
     params: idParams,
+    query: liveStateQuerySchema,
     response: liveSnapshotSchema,
     errors: [403, 404],
     authorize,
-    handler: ({ user, params }) => readModel.snapshot(user, accessOf(user, params.id)),
+    handler: ({ user, params, query }) =>
+      readModel.snapshot(user, accessOf(user, params.id), { ticket: query.ticket === '1' }),
   });
 
   api.route({

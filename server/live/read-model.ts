@@ -139,7 +139,11 @@ export class LiveReadModel {
    * Everything a live screen opens with, for a caller whose `access` was checked (by
    * {@link accessOf}) before anything is read.
    */
-  async snapshot(user: AuthUser, access: MeetingAccess): Promise<LiveSnapshot> {
+  async snapshot(
+    user: AuthUser,
+    access: MeetingAccess,
+    opts: { ticket: boolean } = { ticket: true },
+  ): Promise<LiveSnapshot> {
     const view = await this.view(access.meetingId);
     if (!view) throw new Error(`meeting ${access.meetingId} vanished`);
     await this.settle(view, ALL_SECTIONS);
@@ -161,7 +165,7 @@ export class LiveReadModel {
       });
     }
     const sites = view.sites;
-    const ticket = await this.deps.issueTicket(user, access.meetingId);
+    const ticket = opts.ticket ? await this.deps.issueTicket(user, access.meetingId) : null;
     return {
       meetingId: access.meetingId,
       ...core,
