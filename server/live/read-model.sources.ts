@@ -104,6 +104,14 @@ export const readModelSources = {
     };
   },
 
+  attendance(meetingId: string): Promise<LiveCore['attendance']> {
+    return buildAttendance(meetingId);
+  },
+
+  floor(meetingId: string): Promise<LiveCore['floor']> {
+    return buildFloor(meetingId);
+  },
+
   documents(meetingId: string): Promise<MeetingDocument[]> {
     return documentService.documentsOf(meetingId);
   },

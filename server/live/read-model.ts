@@ -23,7 +23,8 @@ import { readModelSources } from './read-model.sources';
 import type { ViewBallots, ViewMeeting } from './read-model.sources';
 
 /** Sections of a view that an event can only invalidate (its data does not carry them). */
-type Section = 'meeting' | 'participants' | 'documents' | 'sites' | 'chat' | 'ballots';
+type Section =
+  'meeting' | 'participants' | 'documents' | 'sites' | 'chat' | 'ballots' | 'attendance' | 'floor';
 const ALL_SECTIONS: readonly Section[] = [
   'meeting',
   'participants',
@@ -31,12 +32,16 @@ const ALL_SECTIONS: readonly Section[] = [
   'sites',
   'chat',
   'ballots',
+  'attendance',
+  'floor',
 ];
 
 /** Sections each event makes stale (the rest is applied from the event's data). */
 const STALE_AFTER: Partial<Record<LiveEvent['type'], readonly Section[]>> = {
-  'meeting.updated': ['meeting'],
-  'participants.changed': ['meeting', 'participants', 'sites'],
+  // The quorum rule and the floor's policy are fields of the meeting; who is expected (the
+  // roll call's lines) follows the invitations.
+  'meeting.updated': ['meeting', 'attendance', 'floor'],
+  'participants.changed': ['meeting', 'participants', 'sites', 'attendance'],
   'agenda.changed': ['documents'],
   'documents.changed': ['documents'],
   'chat.message': ['chat'],
@@ -376,6 +381,12 @@ export class LiveReadModel {
             return;
           case 'ballots':
             view.ballots = await src.ballots(openPollIds(view.core));
+            return;
+          case 'attendance':
+            view.core.attendance = await src.attendance(id);
+            return;
+          case 'floor':
+            view.core.floor = await src.floor(id);
             return;
         }
       }),
