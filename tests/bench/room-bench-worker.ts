@@ -48,12 +48,19 @@ async function openStream(url: string): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
   let signalReady: (() => void) | undefined;
-  const ready = new Promise<void>((r) => (signalReady = r));
+  let failReady: ((err: Error) => void) | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    signalReady = resolve;
+    failReady = reject;
+  });
   void (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          failReady?.(new Error('the stream ended before ready'));
+          return;
+        }
         buffer += decoder.decode(value, { stream: true });
         let cut = buffer.indexOf('\n\n');
         while (cut >= 0) {
@@ -127,7 +134,12 @@ process.on('message', (msg: ToWorker) => {
         const requests = await open(msg.url, msg.meetingId, token);
         send({ type: 'opened', ms: now() - started, requests });
       } catch (err) {
-        send({ type: 'failed', reason: err instanceof Error ? err.message : String(err) });
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        const why = cause ? ` (${cause.code ?? cause.message ?? ''})` : '';
+        send({
+          type: 'failed',
+          reason: `${err instanceof Error ? err.message : String(err)}${why}`,
+        });
       }
     }),
   ).then(() => send({ type: 'stormDone' }));
