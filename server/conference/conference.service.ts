@@ -129,6 +129,11 @@ export class ConferenceService {
   private readonly recordings = new Map<string, ActiveRecording>();
   private bucket: GridFSBucket | undefined;
   private closed = false;
+  /**
+   * Told when what the chair's console shows may have changed (a join or leave, a control, a
+   * floor move); the live feed (conference-feed.ts) pushes the new state on the stream.
+   */
+  onChange: ((meetingId: string) => void) | null = null;
 
   constructor(
     private readonly media: MediaService,
@@ -255,7 +260,8 @@ export class ConferenceService {
   }
 
   /** When the chair ended the meeting's conference (null while it may run). */
-  private async endedAt(meetingId: string): Promise<Date | null> {
+  /** When the chair ended the conference (null: not ended). */
+  async endedAt(meetingId: string): Promise<Date | null> {
     const closure = await ConferenceClosureModel.findById(meetingId, { endedAt: 1 }).lean();
     return closure?.endedAt ?? null;
   }
@@ -533,6 +539,11 @@ export class ConferenceService {
       canTakeRollCall,
       'Only the chair or the secretary sees who was removed.',
     );
+    return this.removedOf(meetingId);
+  }
+
+  /** Participants removed and not let back in, without access checks (the live feed). */
+  async removedOf(meetingId: string): Promise<ConferenceRemoval[]> {
     const rows = await ConferenceRemovalModel.find({ meetingId: oid(meetingId) }).lean();
     return rows
       .map((r) => ({ identity: r.identity, removedAt: r.removedAt.toISOString() }))
@@ -565,6 +576,11 @@ export class ConferenceService {
       'Only the chair or the secretary takes the roll call.',
     );
     requireLive(access);
+    return this.rollCallOf(meetingId);
+  }
+
+  /** The roll call without access checks (the live feed). @throws AppError 503. */
+  async rollCallOf(meetingId: string): Promise<ConferenceRollCall> {
     const sites = await conferenceSitesOf(meetingId);
     const byIdentity = new Map(sites.map((s) => [s.identity, s]));
     const [phone, intervals] = await Promise.all([
@@ -639,6 +655,11 @@ export class ConferenceService {
   /** Whether the conference audio is being recorded. @throws AppError 403/404. */
   async recordingStatus(user: AuthUser, meetingId: string): Promise<RecordingStatus> {
     await requireAccess(user, meetingId, canReadDocuments, 'You do not take part in this meeting.');
+    return this.recordingOf(meetingId);
+  }
+
+  /** Whether this process records the conference audio, without access checks (the live feed). */
+  recordingOf(meetingId: string): RecordingStatus {
     const active = this.recordings.get(meetingId);
     const status = this.media.recordingStatus(meetingId);
     return {
@@ -808,6 +829,7 @@ export class ConferenceService {
     try {
       if (on) await this.media.control.grantFloor(meetingId, identity);
       else await this.media.control.endFloor(meetingId, identity);
+      this.onChange?.(meetingId);
     } catch (err) {
       // Not connected (yet): a speaker who joins later gets the floor on joining (webhook).
       if (isMediaFailure(err, 'not_connected') || isMediaFailure(err, 'room_not_found')) {
@@ -865,6 +887,7 @@ export class ConferenceService {
     }
     try {
       await this.apply(event);
+      this.onChange?.(meetingId);
     } catch (err) {
       // Let LiveKit's retry record it.
       await WebhookEventModel.deleteOne({ eventId: event.eventId }).catch(() => undefined);

@@ -106,6 +106,7 @@ export function applyLiveEvent(state: LiveCore, event: LiveEvent): LiveFollowUp 
     case 'chat.hidden':
     case 'restricted':
     case 'conference.refused':
+    case 'conference.changed':
       return 'none';
   }
 }

@@ -3,6 +3,11 @@ import { agendaItemSchema } from './agenda';
 import { attendanceSchema } from './attendance';
 import { ticketResponseSchema } from './auth';
 import { chatListSchema } from './chat';
+import {
+  conferenceRemovalSchema,
+  conferenceRollCallSchema,
+  recordingStatusSchema,
+} from './conference';
 import { isoDateTimeSchema, objectIdSchema } from './common';
 import { meetingDocumentSchema } from './documents';
 import { meetingAccessSchema, meetingStates, siteSchema } from './meetings';
@@ -51,6 +56,12 @@ export const liveEventTypes = [
   'chat.hidden',
   /** `{ identity, displayName, limit, connected }`: a join was refused, the room being full. */
   'conference.refused',
+  /**
+   * {@link ConferenceLive}: the bridge as the chair's console shows it (roll call with each
+   * site's connection quality, who is muted or on air, recording, removed participants), sent
+   * when it changes; only the chair and the secretary receive its data.
+   */
+  'conference.changed',
   /** `{}`: an event meant for other people (a private chat message); only its `seq` counts. */
   'restricted',
   /** `{}`: too much was missed; fetch `GET /api/meetings/:id/live/state` again. */
@@ -81,6 +92,18 @@ export const liveQuerySchema = z.object({
   /** Alternative to the Last-Event-ID header (for clients that cannot set headers). */
   lastEventId: z.coerce.number().int().min(0).optional(),
 });
+
+/** Data of a `conference.changed` event and the snapshot's `conference`. */
+export const conferenceLiveSchema = z.object({
+  /** Null while the bridge is not open (meeting not live, or LiveKit not answering). */
+  rollCall: conferenceRollCallSchema.nullable(),
+  recording: recordingStatusSchema,
+  removed: z.array(conferenceRemovalSchema),
+  /** The chair ended the video bridge while the meeting goes on. */
+  ended: z.boolean(),
+});
+/** The bridge as the chair's console shows it. */
+export type ConferenceLive = z.infer<typeof conferenceLiveSchema>;
 
 /** Query of `GET /api/meetings/:id/live/state`. */
 export const liveStateQuerySchema = z.object({
@@ -119,6 +142,11 @@ export const liveSnapshotSchema = z.object({
   chat: chatListSchema.nullable(),
   /** The caller's ballot in each open poll. */
   ballots: z.array(myBallotSchema),
+  /**
+   * The bridge for the chair and the secretary (the last `conference.changed`); null for
+   * others, or before the bridge first reported.
+   */
+  conference: conferenceLiveSchema.nullable(),
   /**
    * A single-use ticket (purpose `live`) for `GET /api/meetings/:id/live`, so that a screen
    * opens with this request and the stream, nothing else. Null when asked with `ticket=0`.

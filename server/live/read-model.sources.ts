@@ -3,7 +3,7 @@ import { buildAgenda } from '../agenda/agenda-view';
 import { buildAttendance } from '../attendance/attendance.service';
 import { ChatMessageModel } from '../chat/chat-message.model';
 import type { ChatMessageLean } from '../chat/chat-message.model';
-import type { LiveCore } from '../contracts/live';
+import type { ConferenceLive, LiveCore } from '../contracts/live';
 import type { MeetingDocument } from '../contracts/documents';
 import type { Site } from '../contracts/meetings';
 import { documentService } from '../documents/document.service';
@@ -15,6 +15,7 @@ import { MeetingModel } from '../meetings/meeting.model';
 import { ParticipantModel } from '../meetings/participant.model';
 import { participantService } from '../meetings/participant.service';
 import { buildFloor } from '../speakers/floor.service';
+import { LiveEventModel } from './live-event.model';
 import { BallotModel, PollModel, PollVoterModel } from '../votes/poll.model';
 import type { PollLean } from '../votes/poll.model';
 import { toPollDto } from '../votes/poll.service';
@@ -28,6 +29,12 @@ export interface ViewMeeting extends AccessMeetingFields {
   place: string;
   startsAt: Date;
   hostUnitName: string | null;
+}
+
+/** The bridge's last state and who may see it (null: everyone following the meeting). */
+export interface ViewConference {
+  data: ConferenceLive;
+  audience: string[] | null;
 }
 
 /** Ballots of one open poll: voter id → choice (null in a secret poll). */
@@ -127,6 +134,21 @@ export const readModelSources = {
       .limit(CHAT_OPENING_LIMIT)
       .lean<ChatMessageLean[]>();
     return rows.reverse();
+  },
+
+  /** The meeting's last `conference.changed` event (the bridge as the console shows it). */
+  async lastConference(meetingId: string): Promise<ViewConference | null> {
+    const row = await LiveEventModel.findOne(
+      { meetingId: oid(meetingId), type: 'conference.changed' },
+      { data: 1, audience: 1 },
+    )
+      .sort({ seq: -1 })
+      .lean();
+    if (!row) return null;
+    return {
+      data: JSON.parse(row.data) as ConferenceLive,
+      audience: row.audience ?? null,
+    };
   },
 
   /** Who voted in each of `pollIds` (and how, in a named poll). */

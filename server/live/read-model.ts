@@ -6,7 +6,7 @@ import type { TicketResponse } from '../contracts/auth';
 import type { ChatList } from '../contracts/chat';
 import type { MeetingDocument } from '../contracts/documents';
 import { applyLiveEvent } from '../contracts/live-apply';
-import type { LiveCore, LiveEvent, LiveSnapshot } from '../contracts/live';
+import type { ConferenceLive, LiveCore, LiveEvent, LiveSnapshot } from '../contracts/live';
 import type { Site } from '../contracts/meetings';
 import type { MyBallot } from '../contracts/votes';
 import { accessFromRecord, userUnitChain } from '../meetings/meeting-access.service';
@@ -20,7 +20,7 @@ import {
 } from '../meetings/meeting.policy';
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import { readModelSources } from './read-model.sources';
-import type { ViewBallots, ViewMeeting } from './read-model.sources';
+import type { ViewBallots, ViewConference, ViewMeeting } from './read-model.sources';
 
 /** Sections of a view that an event can only invalidate (its data does not carry them). */
 type Section =
@@ -86,11 +86,10 @@ interface MeetingView {
   sites: Site[];
   chat: ChatMessageLean[];
   ballots: Map<string, ViewBallots>;
+  conference: ViewConference | null;
   stale: Set<Section>;
   /** Serializes event application and section reloads. */
   chain: Promise<void>;
-  /** Events that arrived while the view was loading. */
-  pending: LiveEvent[] | null;
   lastUsed: number;
   unsubscribe: () => void;
 }
@@ -170,6 +169,12 @@ export class LiveReadModel {
       });
     }
     const sites = view.sites;
+    // SECURITY: the bridge's state goes to its event's audience only, as on the stream.
+    const bridge = view.conference;
+    const conference =
+      bridge && (!bridge.audience || bridge.audience.includes(user.id))
+        ? structuredClone(bridge.data)
+        : null;
     const ticket = opts.ticket ? await this.deps.issueTicket(user, access.meetingId) : null;
     return {
       meetingId: access.meetingId,
@@ -197,6 +202,7 @@ export class LiveReadModel {
       sites,
       chat,
       ballots,
+      conference,
       ticket,
     };
   }
@@ -267,12 +273,13 @@ export class LiveReadModel {
       }
       // The sequence first: the sections read after it are at least that current.
       const seq = await this.deps.events.lastSeq(meetingId);
-      const [core, participants, documents, sites, chat] = await Promise.all([
+      const [core, participants, documents, sites, chat, conference] = await Promise.all([
         this.sources.core(meetingId, seq),
         this.sources.participants(meetingId),
         this.sources.documents(meetingId),
         this.sources.sites(meetingId),
         this.sources.chat(meetingId),
+        this.sources.lastConference(meetingId),
       ]);
       const ballots = await this.sources.ballots(openPollIds(core));
       view = {
@@ -284,9 +291,9 @@ export class LiveReadModel {
         sites,
         chat,
         ballots,
+        conference,
         stale: new Set(),
         chain: Promise.resolve(),
-        pending: null,
         lastUsed: Date.now(),
         unsubscribe,
       };
@@ -337,6 +344,11 @@ export class LiveReadModel {
       return;
     }
     if (event.type === 'meeting.state') view.meeting.state = view.core.state;
+    if (event.type === 'conference.changed')
+      view.conference = {
+        data: event.data as ConferenceLive,
+        audience: event.audience ?? null,
+      };
     for (const section of STALE_AFTER[event.type] ?? []) view.stale.add(section);
   }
 
