@@ -25,6 +25,9 @@ export type FromWorker =
   | { type: 'delivered'; itemId: string; at: number }
   | { type: 'closed' };
 
+/** An arrival that has not opened within this long counts as failed (a busy machine). */
+const ARRIVAL_TIMEOUT_MS = 60_000;
+
 const send = (msg: FromWorker): void => {
   process.send?.(msg);
 };
@@ -32,7 +35,10 @@ const now = (): number => performance.timeOrigin + performance.now();
 const streams = new Set<AbortController>();
 
 async function getJson(url: string, token: string): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(ARRIVAL_TIMEOUT_MS),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${res.status} ${url.replace(/^https?:\/\/[^/]+/, '')}`);
   return JSON.parse(text) as Record<string, unknown>;
@@ -52,6 +58,7 @@ async function openStream(url: string): Promise<void> {
   const ready = new Promise<void>((resolve, reject) => {
     signalReady = resolve;
     failReady = reject;
+    setTimeout(() => reject(new Error('no ready within 60 s')), ARRIVAL_TIMEOUT_MS).unref();
   });
   void (async () => {
     try {
@@ -96,6 +103,7 @@ async function openAsBaseline(base: string, meetingId: string, token: string): P
     const snap = await getJson(`${m}/live/state`, token);
     const res = await fetch(`${base}/api/tickets`, {
       method: 'POST',
+      signal: AbortSignal.timeout(ARRIVAL_TIMEOUT_MS),
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ purpose: 'live', resource: `/api/meetings/${meetingId}/live` }),
     });
