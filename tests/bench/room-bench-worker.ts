@@ -139,7 +139,12 @@ process.on('message', (msg: ToWorker) => {
       await new Promise((r) => setTimeout(r, Math.max(0, at - now())));
       const started = now();
       try {
-        const requests = await open(msg.url, msg.meetingId, token);
+        const requests = await Promise.race([
+          open(msg.url, msg.meetingId, token),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('not open within 60 s')), ARRIVAL_TIMEOUT_MS).unref(),
+          ),
+        ]);
         send({ type: 'opened', ms: now() - started, requests });
       } catch (err) {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
