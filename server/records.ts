@@ -108,8 +108,7 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
       registerAttendanceRoutes,
       registerSpeakerRoutes,
       registerVoteRoutes,
-      (api) =>
-        registerLiveRoutes(api, { heartbeatMs: opts.liveHeartbeatMs, logger, readModel }),
+      (api) => registerLiveRoutes(api, { heartbeatMs: opts.liveHeartbeatMs, logger, readModel }),
       registerAuditRoutes,
     ],
     accessOf,
