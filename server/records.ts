@@ -12,7 +12,9 @@ import { registerDocumentRoutes } from './documents/documents.routes';
 import { createInProcessBus, createRedisBus } from './live/live-bus';
 import type { LiveBus } from './live/live-bus';
 import { closeLiveStreams, registerLiveRoutes } from './live/live.routes';
-import { useLiveBus } from './live/live.service';
+import { liveService, useLiveBus } from './live/live.service';
+import { LiveReadModel } from './live/read-model';
+import { ticketService } from './auth/ticket.service';
 import { accessOf } from './meetings/meeting-access.service';
 import { registerMeetingRoutes } from './meetings/meetings.routes';
 import { meetingDirectory, meetingService } from './meetings/meeting.service';
@@ -76,6 +78,16 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
   useFloorHooks(opts.floorHooks ?? noFloorHooks, logger);
   useAgendaBridge(opts.agendaBridge);
   useBallotLogger(logger);
+  const readModel = new LiveReadModel({
+    events: liveService,
+    issueTicket: (user, meetingId) =>
+      ticketService.issue(
+        { userId: user.id, sessionId: user.sessionId },
+        'live',
+        `/api/meetings/${meetingId}/live`,
+      ),
+    logger,
+  });
   if (!listenersRegistered) {
     listenersRegistered = true;
     meetingService.onTransition(async ({ meetingId, to }) => {
@@ -97,7 +109,7 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
       registerAttendanceRoutes,
       registerSpeakerRoutes,
       registerVoteRoutes,
-      (api) => registerLiveRoutes(api, { heartbeatMs: opts.liveHeartbeatMs, logger }),
+      (api) => registerLiveRoutes(api, { heartbeatMs: opts.liveHeartbeatMs, logger, readModel }),
       registerAuditRoutes,
     ],
     accessOf,
@@ -112,6 +124,7 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
     meetingService,
     async close() {
       closeLiveStreams();
+      readModel.close();
       await flushAllCasts();
       await bus.close();
       await meetingDirectory.stop();

@@ -11,6 +11,10 @@ function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
+/** Expired tickets are swept at most this often (every screen opening issues one). */
+const SWEEP_EVERY_MS = 30_000;
+let lastSweep = 0;
+
 /** Who a redeemed ticket stands for. */
 export interface TicketHolder {
   userId: string;
@@ -33,7 +37,10 @@ export const ticketService = {
     const ticket = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + TICKET_TTL_MS);
     // Expired tickets are swept here: FerretDB has no TTL index.
-    await TicketModel.deleteMany({ expiresAt: { $lt: new Date() } });
+    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+      lastSweep = Date.now();
+      await TicketModel.deleteMany({ expiresAt: { $lt: new Date() } });
+    }
     await TicketModel.create({
       _id: sha256(ticket),
       userId: new Types.ObjectId(holder.userId),
@@ -56,10 +63,9 @@ export const ticketService = {
     );
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(ticket)) throw refused;
     const id = sha256(ticket);
-    const row = await TicketModel.findById(id).lean();
+    // One round trip: only the request that deletes the row gets it back.
+    const row = await TicketModel.findOneAndDelete({ _id: id }).lean();
     if (!row) throw refused;
-    const { deletedCount } = await TicketModel.deleteOne({ _id: id });
-    if (deletedCount !== 1) throw refused;
     if (row.expiresAt.getTime() <= Date.now()) throw refused;
     if (row.purpose !== purpose || row.resource !== resource) throw refused;
     return { userId: row.userId.toHexString(), sessionId: row.sessionId.toHexString() };

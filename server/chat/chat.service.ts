@@ -40,7 +40,7 @@ export function canReadChat(a: MeetingAccess): boolean {
 }
 
 /** Reads private messages of everyone and hidden texts: the chair and the secretary. */
-function moderates(a: MeetingAccess): boolean {
+export function moderates(a: MeetingAccess): boolean {
   return a.role === 'chair' || a.role === 'secretary';
 }
 
@@ -48,7 +48,8 @@ function oid(id: string): Types.ObjectId {
   return new Types.ObjectId(id);
 }
 
-function toDto(m: ChatMessageLean, reader: MeetingAccess | null): ChatMessage {
+/** A message as `reader` sees it (null: as stored, for the live event's audience). */
+export function toDto(m: ChatMessageLean, reader: MeetingAccess | null): ChatMessage {
   const hidden = m.hiddenAt !== null && m.hiddenAt !== undefined;
   return {
     id: m._id.toHexString(),

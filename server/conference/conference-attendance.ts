@@ -33,6 +33,8 @@ export class ConferenceAttendance {
     private readonly media: MediaService,
     private readonly logger: Logger,
     private readonly rooms: ConferenceRooms,
+    /** Told when what the chair's console shows may have changed (the live feed). */
+    private readonly changed: (meetingId: string) => void = () => undefined,
   ) {}
 
   /** Expected sites against connected ones. @throws AppError 403/404/409/503. */
@@ -44,6 +46,11 @@ export class ConferenceAttendance {
       'Only the chair or the secretary takes the roll call.',
     );
     requireLive(access);
+    return this.rollCallOf(meetingId);
+  }
+
+  /** The roll call without access checks (the live feed). @throws AppError 503. */
+  async rollCallOf(meetingId: string): Promise<ConferenceRollCall> {
     const sites = await conferenceSitesOf(meetingId);
     const byIdentity = new Map(sites.map((s) => [s.identity, s]));
     const [phone, intervals] = await Promise.all([
@@ -150,6 +157,7 @@ export class ConferenceAttendance {
     }
     try {
       await this.apply(event);
+      this.changed(meetingId);
     } catch (err) {
       // Let LiveKit's retry record it.
       await WebhookEventModel.deleteOne({ eventId: event.eventId }).catch(() => undefined);

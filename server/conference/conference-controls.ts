@@ -39,6 +39,8 @@ export class ConferenceControls {
     private readonly media: MediaService,
     private readonly logger: Logger,
     private readonly rooms: ConferenceRooms,
+    /** Told when what the chair's console shows may have changed (the live feed). */
+    private readonly changed: (meetingId: string) => void = () => undefined,
   ) {}
 
   /** Turns publishing on and off when the speaker queue grants and ends the floor. */
@@ -181,6 +183,11 @@ export class ConferenceControls {
       canTakeRollCall,
       'Only the chair or the secretary sees who was removed.',
     );
+    return this.removedOf(meetingId);
+  }
+
+  /** Participants removed and not let back in, without access checks (the live feed). */
+  async removedOf(meetingId: string): Promise<ConferenceRemoval[]> {
     const rows = await ConferenceRemovalModel.find({ meetingId: oid(meetingId) }).lean();
     return rows
       .map((r) => ({ identity: r.identity, removedAt: r.removedAt.toISOString() }))
@@ -201,6 +208,7 @@ export class ConferenceControls {
     try {
       if (on) await this.media.control.grantFloor(meetingId, identity);
       else await this.media.control.endFloor(meetingId, identity);
+      this.changed(meetingId);
     } catch (err) {
       // Not connected (yet): a speaker who joins later gets the floor on joining (webhook).
       if (isMediaFailure(err, 'not_connected') || isMediaFailure(err, 'room_not_found')) {

@@ -84,6 +84,11 @@ export class ConferenceRecordings implements RoomRecordings {
   /** Whether the conference audio is being recorded. @throws AppError 403/404. */
   async recordingStatus(user: AuthUser, meetingId: string): Promise<RecordingStatus> {
     await requireAccess(user, meetingId, canReadDocuments, 'You do not take part in this meeting.');
+    return this.recordingOf(meetingId);
+  }
+
+  /** Whether this process records the conference audio, without access checks (the live feed). */
+  recordingOf(meetingId: string): RecordingStatus {
     const active = this.recordings.get(meetingId);
     const status = this.media.recordingStatus(meetingId);
     return {

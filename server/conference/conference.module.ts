@@ -2,9 +2,12 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { MediaService } from '../../media/media-service';
 import type { RouteModule } from '../app';
+import { liveService } from '../live/live.service';
+import { participantService } from '../meetings/participant.service';
 import { meetingService } from '../meetings/meeting.service';
 import type { FloorHooks } from '../speakers/floor-hooks';
 import { mountConferenceWebhook, registerConferenceRoutes } from './conference.routes';
+import { ConferenceFeed } from './conference-feed';
 import { ConferenceService } from './conference.service';
 import { announceRefusal, RoomLimit } from './room-limit';
 import { registerVideoRecordingRoutes } from './video-recording.routes';
@@ -64,9 +67,11 @@ function listenToLifecycle(logger: Logger): void {
             : null;
       // In the background: the lifecycle move does not wait for LiveKit; later calls for the
       // meeting wait for it (ConferenceService queues them per meeting).
-      work?.catch((err: unknown) => {
-        logger.error({ err, meetingId, to }, 'the conference did not follow the meeting');
-      });
+      work
+        ?.then(() => service.onChange?.(meetingId))
+        .catch((err: unknown) => {
+          logger.error({ err, meetingId, to }, 'the conference did not follow the meeting');
+        });
     }
     return Promise.resolve();
   });
@@ -89,6 +94,11 @@ export function startConference(opts: ConferenceOptions): ConferenceModule {
     limit,
     (meetingId) => holder.video?.isRecording(meetingId) ?? false,
   );
+  const feed = startFeed(
+    service,
+    (meetingId) => holder.video?.isRecording(meetingId) ?? false,
+    opts.logger,
+  );
   const video = opts.videoRecorder
     ? new VideoRecordingService({
         ...opts.videoRecorder,
@@ -108,7 +118,20 @@ export function startConference(opts: ConferenceOptions): ConferenceModule {
         ? [(api: Parameters<RouteModule>[0]) => registerVideoRecordingRoutes(api, video)]
         : []),
     ],
-    rawRoutes: (app) => mountConferenceWebhook(app, service),
+    rawRoutes: (app) => {
+      // Every control that succeeded (mute, floor, spotlight, remove, recording, end, ...)
+      // is followed by the bridge's new state on the live stream.
+      app.use('/api/meetings/:id/conference', (req, res, next) => {
+        const id = req.params.id;
+        if (req.method === 'POST' && typeof id === 'string' && /^[0-9a-f]{24}$/.test(id)) {
+          res.on('finish', () => {
+            if (res.statusCode < 300) feed.touch(id);
+          });
+        }
+        next();
+      });
+      mountConferenceWebhook(app, service);
+    },
     floorHooks: service.floorHooks,
     service,
     video,
@@ -118,9 +141,48 @@ export function startConference(opts: ConferenceOptions): ConferenceModule {
       });
     },
     async close() {
+      feed.close();
       active.delete(service);
       await video?.close();
       await service.close();
     },
   };
+}
+
+/** The live feed of the bridge's state for the chair's console (see conference-feed.ts). */
+function startFeed(
+  service: ConferenceService,
+  videoRecording: (meetingId: string) => boolean,
+  logger: Logger,
+): ConferenceFeed {
+  const feed = new ConferenceFeed({
+    async state(meetingId) {
+      const endedAt = await service.rooms.endedAt(meetingId);
+      const [rollCall, removed] = await Promise.all([
+        endedAt ? null : service.attendance.rollCallOf(meetingId).catch(() => null),
+        service.controls.removedOf(meetingId),
+      ]);
+      // An open bridge is looked at regularly (qualities go stale by themselves).
+      if (rollCall) feed.watch(meetingId);
+      else feed.unwatch(meetingId);
+      return {
+        rollCall,
+        recording: service.recordings.recordingOf(meetingId),
+        videoRecording: videoRecording(meetingId),
+        removed,
+        ended: !!endedAt,
+      };
+    },
+    async audience(meetingId) {
+      const people = await participantService.participantsOf(meetingId);
+      return people
+        .filter((p) => p.role === 'chair' || p.role === 'secretary')
+        .map((p) => p.userId.toHexString());
+    },
+    publish: (meetingId, data, audience) =>
+      liveService.publish(meetingId, 'conference.changed', data, audience),
+    logger,
+  });
+  service.onChange = (meetingId) => feed.touch(meetingId);
+  return feed;
 }

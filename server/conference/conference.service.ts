@@ -21,6 +21,11 @@ export class ConferenceService {
   readonly controls: ConferenceControls;
   readonly recordings: ConferenceRecordings;
   readonly attendance: ConferenceAttendance;
+  /**
+   * Told when what the chair's console shows may have changed (a join or leave, a control, a
+   * floor move); the live feed (conference-feed.ts) pushes the new state on the stream.
+   */
+  onChange: ((meetingId: string) => void) | null = null;
 
   constructor(
     private readonly media: MediaService,
@@ -33,8 +38,9 @@ export class ConferenceService {
     this.recordings = new ConferenceRecordings(media, () => this.rooms, videoRecording);
     this.rooms = new ConferenceRooms(media, logger, this.recordings);
     this.joining = new ConferenceJoining(media, this.rooms, roomLimit);
-    this.controls = new ConferenceControls(media, logger, this.rooms);
-    this.attendance = new ConferenceAttendance(media, logger, this.rooms);
+    const changed = (meetingId: string): void => this.onChange?.(meetingId);
+    this.controls = new ConferenceControls(media, logger, this.rooms, changed);
+    this.attendance = new ConferenceAttendance(media, logger, this.rooms, changed);
   }
 
   /** Turns publishing on and off when the speaker queue grants and ends the floor. */

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { agendaItemSchema } from './agenda';
 import { attendanceSchema } from './attendance';
+import { ticketResponseSchema } from './auth';
+import { chatListSchema } from './chat';
+import {
+  conferenceRemovalSchema,
+  conferenceRollCallSchema,
+  recordingStatusSchema,
+} from './conference';
 import { isoDateTimeSchema, objectIdSchema } from './common';
-import { meetingStates } from './meetings';
+import { meetingDocumentSchema } from './documents';
+import { meetingAccessSchema, meetingStates, siteSchema } from './meetings';
 import { floorStateSchema } from './speakers';
-import { pollSchema } from './votes';
+import { myBallotSchema, pollSchema } from './votes';
 
 /**
  * Kinds of live event on `GET /api/meetings/:id/live` (Server-Sent Events). Each event's data
@@ -48,6 +56,12 @@ export const liveEventTypes = [
   'chat.hidden',
   /** `{ identity, displayName, limit, connected }`: a join was refused, the room being full. */
   'conference.refused',
+  /**
+   * {@link ConferenceLive}: the bridge as the chair's console shows it (roll call with each
+   * site's connection quality, who is muted or on air, recording, removed participants), sent
+   * when it changes; only the chair and the secretary receive its data.
+   */
+  'conference.changed',
   /** `{}`: an event meant for other people (a private chat message); only its `seq` counts. */
   'restricted',
   /** `{}`: too much was missed; fetch `GET /api/meetings/:id/live/state` again. */
@@ -79,6 +93,26 @@ export const liveQuerySchema = z.object({
   lastEventId: z.coerce.number().int().min(0).optional(),
 });
 
+/** Data of a `conference.changed` event and the snapshot's `conference`. */
+export const conferenceLiveSchema = z.object({
+  /** Null while the bridge is not open (meeting not live, or LiveKit not answering). */
+  rollCall: conferenceRollCallSchema.nullable(),
+  recording: recordingStatusSchema,
+  /** The programme is being recorded to video (the programme recorder). */
+  videoRecording: z.boolean(),
+  removed: z.array(conferenceRemovalSchema),
+  /** The chair ended the video bridge while the meeting goes on. */
+  ended: z.boolean(),
+});
+/** The bridge as the chair's console shows it. */
+export type ConferenceLive = z.infer<typeof conferenceLiveSchema>;
+
+/** Query of `GET /api/meetings/:id/live/state`. */
+export const liveStateQuerySchema = z.object({
+  /** `0`: no stream ticket (a screen reading the snapshot again while its stream stays open). */
+  ticket: z.enum(['0', '1']).default('1'),
+});
+
 /**
  * Answer of `GET /api/meetings/:id/live/state`: everything a live screen shows, and the `seq`
  * it is current to (connect the stream with `lastEventId=seq` to continue from there).
@@ -93,6 +127,42 @@ export const liveSnapshotSchema = z.object({
   polls: z.array(pollSchema),
   attendance: attendanceSchema,
   at: isoDateTimeSchema,
+  /** What the screens show of the meeting itself. */
+  meeting: z.object({
+    title: z.string(),
+    place: z.string(),
+    startsAt: isoDateTimeSchema,
+    hostUnitName: z.string().nullable(),
+  }),
+  /** The caller's role and rights (as `GET /api/meetings/:id/access`). */
+  access: meetingAccessSchema,
+  /** The documents (empty when the caller may not read them). */
+  documents: z.array(meetingDocumentSchema),
+  /** The bridge points and their operators. */
+  sites: z.array(siteSchema),
+  /** The chat as the caller may read it; null when the caller may not read it. */
+  chat: chatListSchema.nullable(),
+  /** The caller's ballot in each open poll. */
+  ballots: z.array(myBallotSchema),
+  /**
+   * The bridge for the chair and the secretary (the last `conference.changed`); null for
+   * others, or before the bridge first reported.
+   */
+  conference: conferenceLiveSchema.nullable(),
+  /**
+   * A single-use ticket (purpose `live`) for `GET /api/meetings/:id/live`, so that a screen
+   * opens with this request and the stream, nothing else. Null when asked with `ticket=0`.
+   */
+  ticket: ticketResponseSchema.nullable(),
 });
-/** A live screen's state. */
+/**
+ * A live screen's state: everything a live screen (room, chair console, bridge, hall, minutes)
+ * needs to open, served from the per-meeting read model held in memory (server/live/read-model.ts).
+ */
 export type LiveSnapshot = z.infer<typeof liveSnapshotSchema>;
+
+/** The part of a snapshot that live events change in place (see live-apply.ts). */
+export type LiveCore = Pick<
+  LiveSnapshot,
+  'seq' | 'state' | 'currentItemId' | 'agenda' | 'floor' | 'polls' | 'attendance'
+>;

@@ -219,6 +219,14 @@ export const documentService = {
     return present(docs);
   },
 
+  /** The documents as {@link list} presents them, without access checks (the live read model). */
+  async documentsOf(meetingId: string): Promise<MeetingDocument[]> {
+    const docs = await MeetingDocumentModel.find({ meetingId: oid(meetingId), withdrawnAt: null })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean();
+    return present(docs);
+  },
+
   /** @throws AppError 403/404. */
   async get(actor: AuthUser, meetingId: string, documentId: string): Promise<MeetingDocument> {
     await requireAccess(actor, meetingId, canReadDocuments, READ_MESSAGE);

@@ -18,10 +18,13 @@ export class LiveStream {
   /**
    * @param viewerId the user the stream is for: events whose `audience` leaves them out are
    * sent as `restricted` placeholders (same `seq`, no data), so the sequence has no gaps.
+   * @param knownHead the latest sequence number this process knows without asking MongoDB
+   * (the read model's); the log is asked only when the client is ahead of it.
    */
   constructor(
     private readonly meetingId: string,
     private readonly viewerId: string,
+    private readonly knownHead: () => Promise<number>,
     private readonly write: (event: LiveEvent) => void,
     private readonly onError: (err: unknown) => void,
   ) {}
@@ -69,7 +72,10 @@ export class LiveStream {
   }
 
   private async catchUp(lastEventId: number | undefined): Promise<void> {
-    const last = await liveService.lastSeq(this.meetingId);
+    let last = await this.knownHead();
+    // Another process served the snapshot and is a step ahead: ask the log.
+    if (lastEventId !== undefined && lastEventId > last)
+      last = await liveService.lastSeq(this.meetingId);
     if (lastEventId === undefined) {
       this.lastSent = last;
       return;

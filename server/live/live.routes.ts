@@ -1,22 +1,15 @@
 import type { Response } from 'express';
-import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { buildAgenda } from '../agenda/agenda-view';
-import { buildAttendance } from '../attendance/attendance.service';
+import type { AuthUser } from '../auth/auth-user';
 import { objectIdSchema } from '../contracts/common';
-import { liveQuerySchema, liveSnapshotSchema } from '../contracts/live';
-import type { LiveEvent, LiveSnapshot } from '../contracts/live';
+import { liveQuerySchema, liveSnapshotSchema, liveStateQuerySchema } from '../contracts/live';
+import type { LiveEvent } from '../contracts/live';
 import type { ApiRouter } from '../http/api-router';
-import { notFound } from '../errors';
-import { requireAccess } from '../meetings/meeting-access.service';
-import { MeetingModel } from '../meetings/meeting.model';
-import { buildFloor } from '../speakers/floor.service';
-import { PollModel } from '../votes/poll.model';
-import type { PollLean } from '../votes/poll.model';
-import { toPollDto } from '../votes/poll.service';
+import { checkAccess } from '../meetings/meeting-access.service';
+import type { MeetingAccess } from '../meetings/meeting.policy';
 import { LiveStream } from './live-stream';
-import { liveService } from './live.service';
+import type { LiveReadModel } from './read-model';
 
 const idParams = z.object({ id: objectIdSchema });
 const open = new Set<Response>();
@@ -26,6 +19,8 @@ export interface LiveRoutesOptions {
   /** Interval of SSE comment lines that keep proxies from closing an idle stream. */
   heartbeatMs: number;
   logger: Logger;
+  /** Where the snapshot and the access decisions of both routes come from. */
+  readModel: LiveReadModel;
 }
 
 function format(event: LiveEvent): string {
@@ -38,45 +33,40 @@ export function closeLiveStreams(): void {
   open.clear();
 }
 
-/** Everything a live screen shows, current to the returned `seq`. */
-export async function liveSnapshot(meetingId: string): Promise<LiveSnapshot> {
-  const seq = await liveService.lastSeq(meetingId);
-  const id = new Types.ObjectId(meetingId);
-  const [meeting, agenda, floor, attendance, polls] = await Promise.all([
-    MeetingModel.findById(id, { state: 1 }).lean(),
-    buildAgenda(meetingId),
-    buildFloor(meetingId),
-    buildAttendance(meetingId),
-    PollModel.find({ meetingId: id }).sort({ createdAt: 1, _id: 1 }).lean(),
-  ]);
-  if (!meeting) throw notFound(`Meeting ${meetingId}`);
-  return {
-    meetingId,
-    seq,
-    state: meeting.state,
-    currentItemId: agenda.currentItemId,
-    agenda: agenda.items,
-    floor,
-    polls: await Promise.all((polls as PollLean[]).map(toPollDto)),
-    attendance,
-    at: new Date().toISOString(),
-  };
+/** How many live streams this process serves now (benchmarks, health). */
+export function openLiveStreams(): number {
+  return open.size;
 }
 
 /** `/api/meetings/:id/live`: Server-Sent Events with catch-up, and the snapshot to start from. */
 export function registerLiveRoutes(api: ApiRouter, opts: LiveRoutesOptions): void {
+  const { readModel } = opts;
+  // SECURITY: access is decided first, from the read model's copy of the meeting and its
+  // participants (the same decision as every other meeting route), before anything is read.
+  const checked = new WeakMap<AuthUser, MeetingAccess>();
+  const authorize = async ({ user, params }: { user: AuthUser; params: { id: string } }) => {
+    checked.set(user, checkAccess(await readModel.accessOf(user, params.id), params.id));
+  };
+  const accessOf = (user: AuthUser, meetingId: string): MeetingAccess => {
+    const a = checked.get(user);
+    checked.delete(user);
+    if (a?.meetingId !== meetingId) throw new Error('live route handler ran without authorize');
+    return a;
+  };
+
   api.route({
     method: 'get',
     path: '/meetings/:id/live/state',
-    summary: 'Everything a live screen shows, and the event sequence it is current to',
+    summary:
+      'Everything a live screen opens with (meeting, access, agenda, floor, polls, attendance, documents, sites, chat, own ballots) and the event sequence it is current to, with a ticket for the stream',
     tags: ['live'],
     params: idParams,
+    query: liveStateQuerySchema,
     response: liveSnapshotSchema,
     errors: [403, 404],
-    handler: async ({ user, params }) => {
-      await requireAccess(user, params.id);
-      return liveSnapshot(params.id);
-    },
+    authorize,
+    handler: ({ user, params, query }) =>
+      readModel.snapshot(user, accessOf(user, params.id), { ticket: query.ticket === '1' }),
   });
 
   api.route({
@@ -90,8 +80,9 @@ export function registerLiveRoutes(api: ApiRouter, opts: LiveRoutesOptions): voi
     query: liveQuerySchema,
     responseContentType: 'text/event-stream',
     errors: [403, 404],
+    authorize,
     handler: async ({ user, params, query, req, res }) => {
-      await requireAccess(user, params.id);
+      accessOf(user, params.id);
       const header = req.headers['last-event-id'];
       const fromHeader =
         typeof header === 'string' && /^\d{1,15}$/.test(header.trim()) ? Number(header) : undefined;
@@ -111,6 +102,7 @@ export function registerLiveRoutes(api: ApiRouter, opts: LiveRoutesOptions): voi
       const stream = new LiveStream(
         params.id,
         user.id,
+        async () => (await readModel.seqOf(params.id)) ?? 0,
         (event) => write(format(event)),
         (err) => {
           opts.logger.warn({ err, meetingId: params.id }, 'live stream failed; closing it');

@@ -56,6 +56,36 @@ export async function accessOf(user: AuthUser, meetingId: string): Promise<Meeti
     unitChainOf(user.unitId),
   ]);
   if (!meeting) return null;
+  return accessFromRecord(user, meetingId, meeting, participant, chain);
+}
+
+/** The fields of a meeting an access decision reads. */
+export interface AccessMeetingFields {
+  state: MeetingAccess['state'];
+  visibility: MeetingAccess['visibility'];
+  hostUnitId: Types.ObjectId;
+  hostUnitPath: Types.ObjectId[];
+  siteOperators: { siteId: Types.ObjectId; operatorId: Types.ObjectId }[];
+}
+
+/** The fields of a participant row an access decision reads. */
+export interface AccessParticipantFields {
+  role: NonNullable<MeetingAccess['role']>;
+  voting: boolean;
+  substituteFor?: Types.ObjectId | null;
+}
+
+/**
+ * The access decision of {@link accessOf} from records already read (the live read model
+ * holds them in memory): `chain` is the user's unit chain ({@link userUnitChain}).
+ */
+export function accessFromRecord(
+  user: AuthUser,
+  meetingId: string,
+  meeting: AccessMeetingFields,
+  participant: AccessParticipantFields | null | undefined,
+  chain: string[],
+): MeetingAccess {
   const hostPath = meeting.hostUnitPath.map((u) => u.toHexString());
   return {
     meetingId,
@@ -91,6 +121,19 @@ export async function requireAccess(
   // Read a moment ago by the route's guard in this very request (the handler's first check):
   // used once; every later check reads afresh.
   const access = primed?.meetingId === meetingId ? primed : await accessOf(user, meetingId);
+  return checkAccess(access, meetingId, allow, message);
+}
+
+/**
+ * The checks of {@link requireAccess} on an access decision already made (null: no such
+ * meeting). @throws AppError 404 or 403.
+ */
+export function checkAccess(
+  access: MeetingAccess | null,
+  meetingId: string,
+  allow: (a: MeetingAccess) => boolean = canView,
+  message = 'You do not take part in this meeting.',
+): MeetingAccess {
   if (!access || hidesExistence(access)) throw notFound(`Meeting ${meetingId}`);
   if (!canView(access)) throw forbidden('You do not take part in this meeting.');
   if (!allow(access)) throw forbidden(message);
@@ -98,12 +141,20 @@ export async function requireAccess(
 }
 
 /**
+ * Routes that authorize from the live read model held in memory (server/live/read-model.ts)
+ * instead of reading the meeting: the snapshot and the stream every screen opens with. Their
+ * handlers check access first, with the same decision ({@link accessFromRecord}).
+ */
+const MEMORY_AUTHORIZED = /^\/meetings\/:id\/live(\/state)?$/;
+
+/**
  * SECURITY: every authenticated route under `/meetings/:id` first checks that the caller may
  * see the meeting (404 for a confidential one, 403 otherwise), before its body is validated
  * or any of its state is read. The handler then applies the route's own policy.
  */
 export const meetingRouteGuard: RouteGuard = {
-  matches: (path, auth) => auth === 'required' && /^\/meetings\/:id(\/|$)/.test(path),
+  matches: (path, auth) =>
+    auth === 'required' && /^\/meetings\/:id(\/|$)/.test(path) && !MEMORY_AUTHORIZED.test(path),
   async authorize(user, params) {
     const meetingId = params.id;
     if (!user || typeof meetingId !== 'string') return;

@@ -268,6 +268,14 @@ export const participantService = {
     return presentSites(rows);
   },
 
+  /** Sites of a meeting as `GET /meetings/:id/sites` presents them, without access checks. */
+  async presentedSitesOf(meetingId: string): Promise<Site[]> {
+    const rows = await SiteModel.find({ meetingId: oid(meetingId) })
+      .sort({ name: 1 })
+      .lean();
+    return presentSites(rows);
+  },
+
   /** Sites of a meeting without access checks (for other modules). */
   async sitesOf(meetingId: string): Promise<SiteLean[]> {
     return await SiteModel.find({ meetingId: oid(meetingId) }).lean();

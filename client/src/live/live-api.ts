@@ -19,7 +19,9 @@ const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}`;
 export const liveApi = {
   meeting: (id: string) => http.get<Meeting>(base(id)),
   access: (id: string) => http.get<MeetingAccessInfo>(`${base(id)}/access`),
-  snapshot: (id: string) => http.get<LiveSnapshot>(`${base(id)}/live/state`),
+  /** The snapshot; with `ticket`, also a ticket for the stream that continues it. */
+  snapshot: (id: string, ticket = true) =>
+    http.get<LiveSnapshot>(`${base(id)}/live/state${ticket ? '' : '?ticket=0'}`),
   documents: (id: string) => http.get<MeetingDocument[]>(`${base(id)}/documents`),
   sites: (id: string) => http.get<Site[]>(`${base(id)}/sites`),
   transition: (id: string, to: MeetingState) =>
@@ -63,7 +65,19 @@ export function documentContentUrl(meetingId: string, documentId: string): Promi
   });
 }
 
-/** URL of a meeting's live event stream from `lastEventId`, with a fresh single-use ticket. */
-export function liveStreamUrl(meetingId: string, lastEventId: number): Promise<string> {
-  return ticketedUrl(`${base(meetingId)}/live`, 'live', { lastEventId: String(lastEventId) });
+/**
+ * URL of a meeting's live event stream from `lastEventId`, with `ticket` (from the snapshot) or
+ * else a fresh single-use ticket.
+ */
+export function liveStreamUrl(
+  meetingId: string,
+  lastEventId: number,
+  ticket?: string,
+): Promise<string> {
+  const path = `${base(meetingId)}/live`;
+  if (ticket) {
+    const q = new URLSearchParams({ lastEventId: String(lastEventId), ticket });
+    return Promise.resolve(`${path}?${q.toString()}`);
+  }
+  return ticketedUrl(path, 'live', { lastEventId: String(lastEventId) });
 }

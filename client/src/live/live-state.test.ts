@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AgendaItem } from '../../../server/contracts/agenda';
 import type { AttendanceEntry } from '../../../server/contracts/attendance';
-import type { LiveEvent } from '../../../server/contracts/live';
+import type { LiveCore, LiveEvent } from '../../../server/contracts/live';
 import type { Poll } from '../../../server/contracts/votes';
 import { applyLiveEvent } from './live-state';
-import type { LiveState } from './live-state';
 import { reconnectDelay } from './useLiveMeeting';
 
 const M = 'a'.repeat(24);
@@ -39,7 +38,7 @@ function entry(n: number, status: AttendanceEntry['status']): AttendanceEntry {
   };
 }
 
-function snapshot(seq = 5): LiveState {
+function snapshot(seq = 5): LiveCore & { meetingId: string; at: string } {
   return {
     meetingId: M,
     seq,

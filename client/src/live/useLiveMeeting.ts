@@ -23,7 +23,11 @@ export interface LiveMeeting {
   error: Ref<unknown>;
   /** Calls `fn` with every applied event (e.g. to refetch the documents); returns an unsubscribe. */
   onEvent(fn: (event: LiveEvent) => void): () => void;
-  /** Reads the snapshot again (after an action whose answer the page wants at once). */
+  /**
+   * Reads the snapshot again (after an action whose answer the page wants at once, or an
+   * event whose data the snapshot carries: documents, sites, the meeting's title). Served from
+   * the server's memory; concurrent calls share one request.
+   */
   reload(): Promise<void>;
   /** Closes the link (also done when the component unmounts). */
   stop(): void;
@@ -31,11 +35,13 @@ export interface LiveMeeting {
 
 /**
  * Keeps a meeting's live state (current item, floor queue, polls, attendance, quorum) current
- * without reloads: reads `GET /api/meetings/:id/live/state`, then follows the Server-Sent Events
- * stream from that `seq`. When the link drops it shows `offline` and reconnects by itself with
+ * without reloads: reads `GET /api/meetings/:id/live/state` (which carries everything the
+ * screen opens with and a ticket for the stream), then follows the Server-Sent Events stream
+ * from that `seq`: two requests per screen. When the link drops it shows `offline` and
+ * reconnects by itself: the snapshot again (a fresh ticket), then the stream with
  * `lastEventId` = the last applied event, so the server replays what was missed (or says
  * `resync`, and the snapshot is read again). The access token is renewed before reconnecting,
- * and each connection carries a fresh single-use ticket (never the access token).
+ * and each connection carries a single-use ticket (never the access token).
  * Must be called in a component's setup (it closes the stream on unmount).
  */
 export function useLiveMeeting(meetingId: string): LiveMeeting {
@@ -49,16 +55,28 @@ export function useLiveMeeting(meetingId: string): LiveMeeting {
   let attempt = 0;
   let stopped = false;
   let resyncing: Promise<void> | undefined;
+  /** The stream ticket of the last snapshot read with one, until a connection uses it. */
+  let ticket: { value: string; until: number } | null = null;
 
-  async function loadSnapshot(): Promise<void> {
-    const snap = await liveApi.snapshot(meetingId);
+  async function loadSnapshot(withTicket = true): Promise<void> {
+    const snap = await liveApi.snapshot(meetingId, withTicket);
+    if (snap.ticket)
+      ticket = { value: snap.ticket.ticket, until: Date.parse(snap.ticket.expiresAt) - 5_000 };
     if (!state.value || snap.seq >= state.value.seq || snap.meetingId !== state.value.meetingId)
       state.value = snap;
     error.value = null;
   }
 
+  let reloading: Promise<void> | undefined;
+  function reload(): Promise<void> {
+    reloading ??= loadSnapshot(false).finally(() => {
+      reloading = undefined;
+    });
+    return reloading;
+  }
+
   function resync(): Promise<void> {
-    resyncing ??= loadSnapshot()
+    resyncing ??= loadSnapshot(false)
       .catch((err: unknown) => {
         error.value = err;
       })
@@ -93,7 +111,9 @@ export function useLiveMeeting(meetingId: string): LiveMeeting {
     close();
     if (stopped || !state.value) return;
     // A ticket per connection: EventSource cannot send the Authorization header.
-    const url = await liveStreamUrl(meetingId, state.value.seq);
+    const fresh = ticket && ticket.until > Date.now() ? ticket.value : undefined;
+    ticket = null;
+    const url = await liveStreamUrl(meetingId, state.value.seq, fresh);
     if (!wanted()) return;
     close();
     const es = new EventSource(url);
@@ -123,8 +143,8 @@ export function useLiveMeeting(meetingId: string): LiveMeeting {
     try {
       // Probes the link and renews an expired token (the HTTP client refreshes on 401).
       if (auth.expiresAt - Date.now() < 60_000) await auth.refresh();
-      if (state.value) await liveApi.access(meetingId);
-      else await loadSnapshot();
+      // The snapshot probes the link, catches the state up and carries the stream's ticket.
+      await loadSnapshot();
       await open();
     } catch (err) {
       error.value = state.value ? null : err;
@@ -170,7 +190,7 @@ export function useLiveMeeting(meetingId: string): LiveMeeting {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    reload: loadSnapshot,
+    reload,
     stop,
   };
 }

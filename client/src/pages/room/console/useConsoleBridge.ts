@@ -1,9 +1,11 @@
-import { computed, onBeforeUnmount, ref } from 'vue';
+import { computed, onBeforeUnmount, ref, watch } from 'vue';
 import type { ComputedRef, Ref } from 'vue';
 import { ApiError } from '../../../api/http';
 import { conferenceApi } from '../../../live/conference-api';
 import type { ConferenceRemoval, ConferenceRollCall } from '../../../live/conference-api';
+import type { ConferenceLive } from '../../../../../server/contracts/live';
 import type { LiveState } from '../../../live/live-state';
+import type { LiveMeeting } from '../../../live/useLiveMeeting';
 
 /** Every connected participant's camera and microphone, from the roll call. */
 export type ConsoleMedia = ConferenceRollCall['participants'][number];
@@ -24,16 +26,20 @@ export interface ConsoleBridge {
   hub: ComputedRef<ConsoleMedia | null>;
   /** A participant's camera and microphone by identity. */
   mediaOf(identity: string): ConsoleMedia | null;
-  /** Reads the roll call again (after a control, so the grid follows at once). */
+  /** Reads the roll call again (after the chair's own control, so the grid follows at once). */
   refresh(): Promise<void>;
 }
 
 /**
  * Follows the bridge for the chair's console while the meeting is in session: the roll call
  * (sites, quality, who is on air, who is muted), the recording, removed participants and
- * whether the chair ended the bridge, read every 5 s and after each control.
+ * whether the chair ended the bridge. They come with the snapshot and then on the live stream
+ * (`conference.changed`, pushed by the server when they change): no polling. After the chair's
+ * own control the console reads them once, so that the grid follows at once.
  */
-export function useConsoleBridge(meetingId: string, state: Ref<LiveState | null>): ConsoleBridge {
+export function useConsoleBridge(live: LiveMeeting): ConsoleBridge {
+  const state: Ref<LiveState | null> = live.state;
+  const meetingId = (): string => state.value?.meetingId ?? '';
   const rollCall = ref<ConferenceRollCall | null>(null);
   const available = ref(true);
   const ended = ref(false);
@@ -49,10 +55,10 @@ export function useConsoleBridge(meetingId: string, state: Ref<LiveState | null>
       return;
     }
     const [rc, rec, rm, video] = await Promise.allSettled([
-      conferenceApi.rollCall(meetingId),
-      conferenceApi.recording(meetingId),
-      conferenceApi.removed(meetingId),
-      conferenceApi.videoRecording(meetingId),
+      conferenceApi.rollCall(meetingId()),
+      conferenceApi.recording(meetingId()),
+      conferenceApi.removed(meetingId()),
+      conferenceApi.videoRecording(meetingId()),
     ]);
     if (rm.status === 'fulfilled') removed.value = rm.value;
     if (rec.status === 'fulfilled') recording.value = rec.value.recording;
@@ -75,11 +81,40 @@ export function useConsoleBridge(meetingId: string, state: Ref<LiveState | null>
       available.value = false;
   }
 
-  const timer = setInterval(() => void refresh(), 5_000);
-  onBeforeUnmount(() => {
-    clearInterval(timer);
-  });
-  void refresh();
+  function apply(c: ConferenceLive | null): void {
+    if (!c) return;
+    if (state.value?.state !== 'live') {
+      rollCall.value = null;
+      recording.value = false;
+      videoRecording.value = false;
+      return;
+    }
+    rollCall.value = c.rollCall;
+    recording.value = c.recording.recording;
+    videoRecording.value = c.videoRecording;
+    removed.value = c.removed;
+    ended.value = c.ended;
+  }
+  // The snapshot (and every snapshot read again) carries the last state; the stream the rest.
+  // A bridge that has not reported yet (it opened a moment ago) is read once.
+  let readOnce = false;
+  watch(
+    () => state.value?.conference,
+    (c) => {
+      if (c) apply(c);
+      else if (!readOnce && state.value?.state === 'live') {
+        readOnce = true;
+        void refresh();
+      }
+    },
+    { immediate: true },
+  );
+  onBeforeUnmount(
+    live.onEvent((e) => {
+      if (e.type === 'conference.changed') apply(e.data as ConferenceLive);
+      if (e.type === 'meeting.state' && state.value?.state !== 'live') apply(null);
+    }),
+  );
 
   const mediaOf = (identity: string): ConsoleMedia | null =>
     rollCall.value?.participants.find((p) => p.identity === identity) ?? null;
