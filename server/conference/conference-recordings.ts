@@ -124,6 +124,8 @@ export class ConferenceRecordings implements RoomRecordings {
     );
     active.startedAt = startedAt;
     this.recordings.set(meetingId, active);
+    // Every screen shows the recording indicator (room metadata); best effort like the video's.
+    await this.media.control.setRecording(meetingId, 'audio').catch(() => undefined);
     await this.rooms().audit(user, meetingId, 'conference.recording_started', null, {
       startedAt: startedAt.toISOString(),
     });
@@ -139,6 +141,7 @@ export class ConferenceRecordings implements RoomRecordings {
     }
     this.recordings.delete(meetingId);
     const result = await mediaCall(() => this.media.stopRecording(meetingId));
+    await this.media.control.setRecording(meetingId, null).catch(() => undefined);
     return this.save(meetingId, result, active, user);
   }
 

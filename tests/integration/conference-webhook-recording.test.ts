@@ -3,6 +3,7 @@ import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConferenceBot } from '../../media/bots/conference-bot';
 import { toneCoverage } from '../../media/bots/tone';
+import { parseRoomMetadata } from '../../media/contracts/conference-room';
 import type { RoomMetadata } from '../../media/contracts/conference-room';
 import { FLOOR_ATTRIBUTE, FLOOR_GRANTED } from '../../media/contracts/grant-profiles';
 import { livekitHttpUrl } from '../../media/livekit-health';
@@ -262,6 +263,11 @@ describe('conference audio recorder', () => {
     expect(started.body.recording).toBe(true);
     const t0 = performance.now();
     expect((await c.chair.post(conf('/recording/start'))).status).toBe(409);
+    // Every screen's recording indicator follows the room metadata.
+    await waitFor(
+      () => parseRoomMetadata(chair.room.metadata)?.recording === 'audio',
+      'the audio recording indicator',
+    );
     await waitFor(
       async () => (await c.d1.get<RecordingStatus>(conf('/recording'))).body.durationMs >= 3000,
       '3 s recorded',
@@ -271,6 +277,10 @@ describe('conference audio recorder', () => {
     const stopped = await c.chair.post<ConferenceRecording>(conf('/recording/stop'));
     const wallMs = performance.now() - t0;
     expect(stopped.status).toBe(200);
+    await waitFor(
+      () => parseRoomMetadata(chair.room.metadata)?.recording === null,
+      'the indicator cleared',
+    );
     expect(stopped.body.contentType).toBe('audio/wav');
     expect(Math.abs(stopped.body.durationMs - wallMs)).toBeLessThan(500);
     expect(stopped.body.speakers).toContain(chair.identity);
