@@ -38,7 +38,9 @@ describe('conference tokens', () => {
       room: `meeting-${meetingId}`,
       roomJoin: true,
       canSubscribe: true,
-      canPublish: false,
+      // Only its microphone, published muted on joining: the floor unmutes it.
+      canPublish: true,
+      canPublishSources: ['microphone'],
       canPublishData: true,
       hidden: false,
     });
