@@ -171,12 +171,15 @@ describe('live state across two API processes', () => {
       expect(missed.map((e) => e.seq)).toEqual(
         Array.from({ length: snapshot.seq - lastSeen }, (_, i) => lastSeen + 1 + i),
       );
-      expect(missed.map((e) => e.type)).toEqual([
+      // The bridge's state is pushed to the chair and secretary at its own time (the others
+      // see it as 'restricted'): only the changes made here are checked by type.
+      const made = missed.filter((e) => e.type !== 'restricted' && e.type !== 'conference.changed');
+      expect(made.map((e) => e.type)).toEqual([
         'agenda.changed',
         'agenda.changed',
         'attendance.changed',
       ]);
-      const titles = (missed[1]?.data.items as { title: string }[]).map((i) => i.title);
+      const titles = (made[1]?.data.items as { title: string }[]).map((i) => i.title);
       expect(titles).toEqual([
         'Trước khi mất kết nối',
         'Trong khi mất kết nối 1',
