@@ -195,12 +195,6 @@ export class ConferenceBot {
     this.toneTask = (async () => {
       try {
         while (this.toneRunning) {
-          // A muted microphone sends nothing: feed no frames until it is unmuted (a load
-          // generator of 146 muted sites would otherwise spend its CPU encoding silence).
-          if (this.micMuted === true) {
-            await new Promise((r) => setTimeout(r, 10));
-            continue;
-          }
           await source.captureFrame(
             new AudioFrame(generator.next(frameSamples), sampleRate, 1, frameSamples),
           );
