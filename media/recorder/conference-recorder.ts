@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
-import { AudioStream, RoomEvent, TrackKind } from '@livekit/rtc-node';
+import { RoomEvent, TrackKind } from '@livekit/rtc-node';
 import type { AudioFrame, RemoteTrack, RemoteTrackPublication, Room } from '@livekit/rtc-node';
 import { createConferenceToken } from '../access-tokens';
 import type { LivekitEndpoint } from '../livekit-health';
 import { MediaError } from '../media-errors';
 import { connectRtcRoom } from '../rtc-connect';
 import type { RtcNetworkOptions } from '../rtc-connect';
+import { mixTrack } from './mixed-track';
 import { WallClockMixer } from './wall-clock-mixer';
 import { WAV_HEADER_BYTES, WAV_MAX_DATA_BYTES, wavHeader } from './wav';
 
@@ -214,24 +215,8 @@ export class ConferenceRecorder {
     const sid = pub.sid;
     if (this.state !== 'recording' || track.kind !== TrackKind.KIND_AUDIO || !sid) return;
     if (this.readers.has(sid)) return;
-    const reader = new AudioStream(track, {
-      sampleRate: this.sampleRate,
-      numChannels: 1,
-    }).getReader();
-    this.readers.set(sid, reader);
-    this.mixer.addSource(sid);
+    this.readers.set(sid, mixTrack(track, sid, this.mixer, this.sampleRate));
     this.speakers.add(identity);
-    void (async () => {
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          this.mixer.push(sid, value.data);
-        }
-      } catch {
-        // The stream closed with the track: nothing more to mix from it.
-      }
-    })();
   }
 
   private detach(sid: string): void {

@@ -1,11 +1,4 @@
-import {
-  AudioStream,
-  RoomEvent,
-  TrackKind,
-  TrackSource,
-  VideoBufferType,
-  VideoStream,
-} from '@livekit/rtc-node';
+import { RoomEvent, TrackKind, TrackSource, VideoBufferType, VideoStream } from '@livekit/rtc-node';
 import type {
   AudioFrame,
   RemoteParticipant,
@@ -26,6 +19,7 @@ import { ProgrammeEncoder } from './programme-encoder';
 import { blackI420, fitI420 } from './programme-frame';
 import { chooseProgramme } from './programme-selector';
 import type { ProgrammeCandidate } from './programme-selector';
+import { mixTrack } from './mixed-track';
 import { WallClockMixer } from './wall-clock-mixer';
 
 /** Options of {@link ProgrammeRecorder.start}. */
@@ -331,24 +325,8 @@ export class ProgrammeRecorder {
       return;
     }
     if (track.kind !== TrackKind.KIND_AUDIO || this.audioReaders.has(sid)) return;
-    const reader = new AudioStream(track, {
-      sampleRate: this.sampleRate,
-      numChannels: 1,
-    }).getReader();
-    this.audioReaders.set(sid, reader);
-    this.mixer.addSource(sid);
+    this.audioReaders.set(sid, mixTrack(track, sid, this.mixer, this.sampleRate));
     this.speakers.add(identity);
-    void (async () => {
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          this.mixer.push(sid, value.data);
-        }
-      } catch {
-        // The stream closed with the track: nothing more to mix from it.
-      }
-    })();
   }
 
   private attachVideo(track: RemoteTrack, sid: string): void {
