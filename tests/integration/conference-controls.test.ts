@@ -283,7 +283,8 @@ describe('conference controls', () => {
         (p) => p.identity === identity,
       )?.microphone;
     await waitFor(async () => (await micOf('site:243')) === 'on', 'the site heard');
-    expect(await micOf('site:VP-249-11')).toBe('off');
+    // Tam Hợp unpublished its microphone in the previous test; LiveKit lists it a moment later.
+    await waitFor(async () => (await micOf('site:VP-249-11')) === 'off', 'the other site off');
     expect((await c.chair.post(conf('/mute'), { identity: 'site:243' })).status).toBe(200);
     await waitFor(async () => (await micOf('site:243')) === 'muted', 'the site muted');
 
