@@ -156,13 +156,13 @@ export class ConferenceBot {
 
   /**
    * Publishes a continuous sine tone as the microphone; `muted`: published muted, as a site does
-   * on joining (the floor unmutes it).
+   * on joining (the floor unmutes it); `dtx`: discontinuous transmission, as browsers publish.
    * @throws Error when LiveKit refuses the publication (no publish permission: rtc-node reports
    *   a timeout because the server answers the request with "not allowed").
    */
   async publishTone(
     frequencyHz: number,
-    options: { amplitude?: number; muted?: boolean } = {},
+    options: { amplitude?: number; muted?: boolean; dtx?: boolean } = {},
   ): Promise<string> {
     if (this.toneTrackSid) throw new Error('the bot already publishes a tone');
     const sampleRate = 48_000;
@@ -170,7 +170,9 @@ export class ConferenceBot {
     const track = LocalAudioTrack.createAudioTrack('tone', source);
     const publishOptions = new TrackPublishOptions({
       source: TrackSource.SOURCE_MICROPHONE,
-      dtx: false,
+      // Off by default: tests measure how much of a tone got through. Browsers publish with
+      // DTX (livekit-client's default), so a muted microphone sends almost nothing.
+      dtx: options.dtx ?? false,
       red: false,
     });
     const local = this.room.localParticipant;

@@ -25,6 +25,8 @@ export type WorkerCommand =
       sites: { identity: string; token: string; delayMs: number }[];
     }
   | { type: 'publish'; identity: string; hz: number }
+  /** Publish the site's tone muted now (the cost of muted microphones, this tree only). */
+  | { type: 'publish_muted'; identity: string; hz: number }
   | { type: 'unpublish'; identity: string }
   | { type: 'cpu' }
   | { type: 'stop' };
@@ -98,7 +100,7 @@ async function joinOne(
   const joinedAt = Date.now();
   const listening = bot;
   if (command.mutedToneHz !== undefined) {
-    listening.publishTone(command.mutedToneHz, { muted: true }).then(
+    listening.publishTone(command.mutedToneHz, { muted: true, dtx: true }).then(
       () => send({ type: 'published_muted', identity: site.identity }),
       (err: unknown) =>
         send({ type: 'publish_failed', identity: site.identity, error: message(err) }),
@@ -127,8 +129,21 @@ process.on('message', (command: WorkerCommand) => {
         send({ type: 'publish_failed', identity: command.identity, error: 'no such bot' });
         break;
       }
-      bot.publishTone(command.hz).then(
+      bot.publishTone(command.hz, { dtx: true }).then(
         () => send({ type: 'published', identity: command.identity }),
+        (err: unknown) =>
+          send({ type: 'publish_failed', identity: command.identity, error: message(err) }),
+      );
+      break;
+    }
+    case 'publish_muted': {
+      const bot = bots.get(command.identity);
+      if (!bot) {
+        send({ type: 'publish_failed', identity: command.identity, error: 'no such bot' });
+        break;
+      }
+      bot.publishTone(command.hz, { muted: true, dtx: true }).then(
+        () => send({ type: 'published_muted', identity: command.identity }),
         (err: unknown) =>
           send({ type: 'publish_failed', identity: command.identity, error: message(err) }),
       );

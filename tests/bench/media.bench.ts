@@ -31,6 +31,8 @@ const FLOOR_GRANTS = Number(process.env.BENCH_MEDIA_FLOOR_GRANTS ?? 20);
 /** Fewer sites for a quick trial run (default: the whole province, 146). */
 const SITES = Number(process.env.BENCH_MEDIA_SITES ?? 146);
 const STEADY_MS = 8000;
+/** Background sites that publish a muted microphone after the grants, to price them. */
+const MUTED_SAMPLE = Number(process.env.BENCH_MEDIA_MUTED_SAMPLE ?? 20);
 const CHAIR_HZ = 440;
 const SITE_HZ = 1250;
 const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
@@ -266,7 +268,9 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
           chairIdentity: hubToken.identity,
           chairHz: CHAIR_HZ,
           monitorIdentity: monitorIdentity(meetingId),
-          ...(lib.mutedAtJoin ? { mutedToneHz: SITE_HZ } : {}),
+          // Only the probe sites publish their microphone muted (see the section's text: the
+          // background sites' muted microphones would cost this machine an Opus encoder each).
+          ...(lib.mutedAtJoin && w === WORKERS ? { mutedToneHz: SITE_HZ } : {}),
           sites: mine,
         });
       }
@@ -387,6 +391,40 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
         ((performance.now() - floorCpuStart.t) / 1000)) *
       100;
 
+    // The price of muted microphones (this tree's sites all publish one): MUTED_SAMPLE
+    // background sites publish theirs, and livekit-server's and the bots' CPU are compared over
+    // the same window before and after.
+    let mutedCost: string | undefined;
+    if (lib.mutedAtJoin && MUTED_SAMPLE > 0) {
+      const sample = [...joined.keys()].filter((id) => !probes.has(id)).slice(0, MUTED_SAMPLE);
+      const cpuWindow = async (): Promise<{ livekit: number; bots: number }> => {
+        const b0 = await collectWorkerCpu(workers, workerCpu);
+        const t0 = performance.now();
+        const cpu = await measureCpu(livekitPid, STEADY_MS);
+        const b1 = await collectWorkerCpu(workers, workerCpu);
+        return { livekit: cpu.livekit, bots: ((b1 - b0) / (performance.now() - t0)) * 100 };
+      };
+      const before = await cpuWindow();
+      for (const identity of sample) {
+        command(workerOf.get(identity) ?? 0, { type: 'publish_muted', identity, hz: SITE_HZ });
+      }
+      const failedBefore = failures.length;
+      await until(
+        () =>
+          sample.every((id) => publishedMuted.has(id)) ||
+          failures.length - failedBefore >= sample.length,
+        'sample published muted',
+        60_000,
+      ).catch(() => failures.push('muted sample not all published within 60 s'));
+      const published = sample.filter((id) => publishedMuted.has(id)).length;
+      const after = await cpuWindow();
+      const per = (n: number): string => (published > 0 ? (n / published).toFixed(2) : 'n/a');
+      mutedCost =
+        `${published} muted: livekit-server +${fmt(after.livekit - before.livekit)} % ` +
+        `(${per(after.livekit - before.livekit)} % each); bots +${fmt(after.bots - before.bots)} % ` +
+        `(${per(after.bots - before.bots)} % each) of one core`;
+    }
+
     const joinTimes = [...joined.values()];
     const heardTimes = [...heard.values()];
     const probeJoin = [...joined].filter(([id]) => probes.has(id)).map(([, ms]) => ms);
@@ -443,6 +481,9 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
       );
     }
     f.set('livekit-server CPU during floor grants', `${fmt(floorCpu)} % of one core`);
+    if (mutedCost) {
+      f.set('Price of muted microphones (background sites publish theirs, DTX)', mutedCost);
+    }
     f.set(
       'Failures',
       failures.length === 0
@@ -496,20 +537,20 @@ async function main(): Promise<void> {
       ? `baseline ${baseline.tree.label} (${baseline.tree.commit})`
       : 'baseline (not found)';
     const body = [
-      `Each tree's app is started the same way (tests/bench/baseline.ts) and the bench drives the livekit-server that app started, with the tree's own media library (tokens, grants, floor control). ${SITES} sites join in three waves at ${JOIN_RATE} joins/s: the background sites in ${WORKERS} bot processes at nice 5, ${FLOOR_GRANTS} probe sites in one process at normal priority; every site subscribes to the hub's audio and listens until it hears the tone. Then each probe site takes the floor once (its first grant, the one that counts in a real meeting): the baseline's site publishes its microphone when granted, as its client did; this tree's sites published their microphone muted on joining and the grant only unmutes it (server-side remote unmute; the client follows the floor attribute). The time runs from the grant call to the hub detecting the site's tone (40 ms of tone in 40 ms frames, so about 80 ms of it is detection). CPU from /proc; other developers' jobs share this machine (see the load average).`,
+      `Each tree's app is started the same way (tests/bench/baseline.ts) and the bench drives the livekit-server that app started, with the tree's own media library (tokens, grants, floor control). ${SITES} sites join in three waves at ${JOIN_RATE} joins/s: the background sites in ${WORKERS} bot processes at nice 5, ${FLOOR_GRANTS} probe sites in one process at normal priority; every site subscribes to the hub's audio and listens until it hears the tone. Then each probe site takes the floor once (its first grant, the one that counts in a real meeting): the baseline's site publishes its microphone when granted, as its client did; this tree's probe sites published their microphone muted on joining (with DTX, as browsers publish) and the grant only unmutes it (server-side remote unmute; the client follows the floor attribute). In this tree every real site publishes a muted microphone at join, but here only the ${FLOOR_GRANTS} probe sites do: each muted publication costs this one machine a running Opus encoder in its bot (rtc-node's AudioEncoder thread, profiled with perf: about 2 % of one core per site, so the ${SITES - FLOOR_GRANTS} background sites would need several cores), while on a real network each site encodes on its own device. The 'price of muted microphones' row measures both sides: after the grants, some background sites publish theirs, and the added CPU of livekit-server and of the bots is read over the same window. The time runs from the grant call to the hub detecting the site's tone (40 ms of tone in 40 ms frames, so about 80 ms of it is detection). CPU from /proc; other developers' jobs share this machine (see the load average).`,
       '',
       `| Measure | ${baseLabel} | this tree (${current.tree.commit}) |`,
       '| --- | --- | --- |',
       ...keys.map((k) => `| ${k} | ${base.get(k) ?? '–'} | ${current.result.get(k) ?? '–'} |`),
       '',
-      "Where the time of a grant goes (this tree): the grant API call is two LiveKit server API requests (UpdateParticipant with the floor attribute and the permission, then MutePublishedTrack), after a GetParticipant; the SFU forwards the microphone as soon as the second one is applied, and the hub learns of the unmute by signalling (the 'told' row). The rest is the first audio after the unmute: the site's encoder restarting from a muted track, one hop through the SFU, the hub's jitter buffer and the detector (about 80 ms of tone). Nothing is negotiated on the path any more: the publication moved to the join (every site publishes its muted microphone and everyone subscribes to it then), which the join rows pay for. What would move it further: one server request instead of three (the grant knows the track sid from the join; the attribute and the unmute could go in one UpdateParticipant if LiveKit accepted track mutes there), and, when the machine is saturated as here (the bots' WebRTC stacks take every core), more CPU for the SFU: on a real network each site is its own device.",
+      "Where the time of a grant goes (this tree): the grant API call is two LiveKit server API requests (UpdateParticipant with the floor attribute and the permission, then MutePublishedTrack), after a GetParticipant; the SFU forwards the microphone as soon as the second one is applied, and the hub learns of the unmute by signalling (the 'told' row). The rest is the first audio after the unmute: the site's encoder restarting from a muted track, one hop through the SFU, the hub's jitter buffer and the detector (about 80 ms of tone). Nothing is negotiated on the path any more: the publication moved to the join (every site publishes its muted microphone and the hub subscribes to it then). What would move it further: one server request instead of three (the grant knows the track sid from the join; the attribute and the unmute could go in one UpdateParticipant if LiveKit accepted track mutes there), and, when the machine is saturated as here (the bots' WebRTC stacks take every core), more CPU for the SFU: on a real network each site is its own device.",
     ].join('\n');
     console.log(body);
     writeBenchSection(
       'media',
       'Media: province conference (1 hub, 9 districts, 137 communes)',
       body,
-      'BENCH_BASELINE_REF=dfa420a npm run bench -- media',
+      `BENCH_BASELINE_REF=${process.env.BENCH_BASELINE_REF ?? 'main'} npm run bench -- media`,
     );
   } finally {
     await dispose();
