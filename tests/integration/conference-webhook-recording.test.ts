@@ -282,7 +282,10 @@ describe('conference audio recorder', () => {
       'the indicator cleared',
     );
     expect(stopped.body.contentType).toBe('audio/wav');
-    expect(Math.abs(stopped.body.durationMs - wallMs)).toBeLessThan(500);
+    // The file covers the time between start and stop: never more than the wall time around
+    // them, and less only by how late the recorder's first audio came (a loaded machine).
+    expect(stopped.body.durationMs).toBeLessThan(wallMs + 300);
+    expect(stopped.body.durationMs).toBeGreaterThan(wallMs - 1000);
     expect(stopped.body.speakers).toContain(chair.identity);
 
     const list = await c.d1.get<ConferenceRecording[]>(conf('/recordings'));

@@ -309,7 +309,8 @@ describe('GET /api/meetings from the in-memory directory', () => {
         });
       }
     }
-  });
+    // 40 changes and 8 comparisons of the whole list: about 20 s idle, more on a loaded machine.
+  }, 120_000);
 
   it('lists each meeting as reading it alone does, details and state included', async () => {
     for (const p of [0, 1]) {
