@@ -226,6 +226,8 @@ export async function startServer(
       // The overdue tasks put on a meeting's agenda are listed under their item in its minutes.
       agendaItemListings: (meetingId) => started.agendaItemListings(meetingId),
     });
+    // The minutes screen opens with one snapshot that carries the minutes record too.
+    records.provideSnapshotMinutes((user, meetingId) => minutes.service.get(user, meetingId));
     // Chat (issue 14): per meeting, on the live stream; the secretary copies into the minutes.
     const chat = startChat({
       logger,

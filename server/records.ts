@@ -12,6 +12,7 @@ import { registerDocumentRoutes } from './documents/documents.routes';
 import { createInProcessBus, createRedisBus } from './live/live-bus';
 import type { LiveBus } from './live/live-bus';
 import { closeLiveStreams, registerLiveRoutes } from './live/live.routes';
+import type { SnapshotExtras } from './live/live.routes';
 import { liveService, useLiveBus } from './live/live.service';
 import { LiveReadModel } from './live/read-model';
 import { ticketService } from './auth/ticket.service';
@@ -56,6 +57,8 @@ export interface Records {
   materializeFromDocument: typeof materializeFromDocument;
   /** Lifecycle moves (the minutes module publishes through it). */
   meetingService: typeof meetingService;
+  /** Lets the minutes module put the minutes record into a snapshot (`include=minutes`). */
+  provideSnapshotMinutes(get: NonNullable<SnapshotExtras['minutes']>): void;
   /** Ends live streams, writes pending audit batches, disconnects Redis. */
   close(): Promise<void>;
 }
@@ -100,6 +103,7 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
       }
     });
   }
+  const snapshotExtras: SnapshotExtras = {};
   return {
     modules: [
       registerMeetingRoutes,
@@ -109,7 +113,13 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
       registerAttendanceRoutes,
       registerSpeakerRoutes,
       registerVoteRoutes,
-      (api) => registerLiveRoutes(api, { heartbeatMs: opts.liveHeartbeatMs, logger, readModel }),
+      (api) =>
+        registerLiveRoutes(api, {
+          heartbeatMs: opts.liveHeartbeatMs,
+          logger,
+          readModel,
+          extras: snapshotExtras,
+        }),
       registerAuditRoutes,
     ],
     accessOf,
@@ -122,6 +132,9 @@ export async function startRecords(opts: RecordsOptions): Promise<Records> {
     },
     materializeFromDocument,
     meetingService,
+    provideSnapshotMinutes(get) {
+      snapshotExtras.minutes = get;
+    },
     async close() {
       closeLiveStreams();
       readModel.close();

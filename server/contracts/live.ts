@@ -11,6 +11,7 @@ import {
 import { isoDateTimeSchema, objectIdSchema } from './common';
 import { meetingDocumentSchema } from './documents';
 import { meetingAccessSchema, meetingStates, siteSchema } from './meetings';
+import { meetingMinutesSchema } from './minutes';
 import { floorStateSchema } from './speakers';
 import { myBallotSchema, pollSchema } from './votes';
 
@@ -111,6 +112,8 @@ export type ConferenceLive = z.infer<typeof conferenceLiveSchema>;
 export const liveStateQuerySchema = z.object({
   /** `0`: no stream ticket (a screen reading the snapshot again while its stream stays open). */
   ticket: z.enum(['0', '1']).default('1'),
+  /** `minutes`: also the meeting's minutes record as the caller may see it (the minutes screen). */
+  include: z.enum(['minutes']).optional(),
 });
 
 /**
@@ -154,6 +157,8 @@ export const liveSnapshotSchema = z.object({
    * opens with this request and the stream, nothing else. Null when asked with `ticket=0`.
    */
   ticket: ticketResponseSchema.nullable(),
+  /** The minutes record (as `GET /api/meetings/:id/minutes`), when asked with `include=minutes`. */
+  minutes: meetingMinutesSchema.optional(),
 });
 /**
  * A live screen's state: everything a live screen (room, chair console, bridge, hall, minutes)

@@ -5,7 +5,9 @@ import type { AuthUser } from '../auth/auth-user';
 import { objectIdSchema } from '../contracts/common';
 import { liveQuerySchema, liveSnapshotSchema, liveStateQuerySchema } from '../contracts/live';
 import type { LiveEvent } from '../contracts/live';
+import type { MeetingMinutes } from '../contracts/minutes';
 import type { ApiRouter } from '../http/api-router';
+import { appError } from '../errors';
 import { checkAccess } from '../meetings/meeting-access.service';
 import type { MeetingAccess } from '../meetings/meeting.policy';
 import { LiveStream } from './live-stream';
@@ -21,6 +23,16 @@ export interface LiveRoutesOptions {
   logger: Logger;
   /** Where the snapshot and the access decisions of both routes come from. */
   readModel: LiveReadModel;
+  /**
+   * What `include=` adds to a snapshot, provided later by the parts that own it (the minutes
+   * start after the records): asked for but not provided is a 503.
+   */
+  extras: SnapshotExtras;
+}
+
+/** Providers of the parts a snapshot may include (`?include=`). */
+export interface SnapshotExtras {
+  minutes?: (user: AuthUser, meetingId: string) => Promise<MeetingMinutes>;
 }
 
 function format(event: LiveEvent): string {
@@ -63,10 +75,24 @@ export function registerLiveRoutes(api: ApiRouter, opts: LiveRoutesOptions): voi
     params: idParams,
     query: liveStateQuerySchema,
     response: liveSnapshotSchema,
-    errors: [403, 404],
+    errors: [403, 404, 503],
     authorize,
-    handler: ({ user, params, query }) =>
-      readModel.snapshot(user, accessOf(user, params.id), { ticket: query.ticket === '1' }),
+    handler: async ({ user, params, query }) => {
+      const access = accessOf(user, params.id);
+      if (query.include === 'minutes') {
+        const minutesOf = opts.extras.minutes;
+        if (!minutesOf)
+          throw appError('not_configured', 503, 'The minutes are not served by this process.');
+        // The minutes' own access rules apply (their route's): read them first, so a refusal
+        // costs no ticket.
+        const minutes = await minutesOf(user, params.id);
+        return {
+          ...(await readModel.snapshot(user, access, { ticket: query.ticket === '1' })),
+          minutes,
+        };
+      }
+      return readModel.snapshot(user, access, { ticket: query.ticket === '1' });
+    },
   });
 
   api.route({

@@ -213,4 +213,25 @@ describe('live state across two API processes', () => {
     expect(bad.status).toBe(400);
     expect((await d2.get(`/api/meetings/${m.id}/live/state`)).status).toBe(404);
   });
+
+  it('opens the minutes screen with one snapshot that carries the minutes record', async () => {
+    const m = await buildMeeting({ secretary }, dir, { delegates: ['daibieu1'] });
+    const state = `/api/meetings/${m.id}/live/state`;
+    const withMinutes = await secretary.get<LiveSnapshot>(`${state}?include=minutes`);
+    expect(withMinutes.status).toBe(200);
+    const alone = await secretary.get(`/api/meetings/${m.id}/minutes`);
+    expect(alone.status).toBe(200);
+    expect(withMinutes.body.minutes).toEqual(alone.body);
+    expect(withMinutes.body.ticket).not.toBeNull();
+    expect(withMinutes.body.meetingId).toBe(m.id);
+
+    const plain = await secretary.get<LiveSnapshot>(state);
+    expect(plain.body).not.toHaveProperty('minutes');
+    expect((await secretary.get(`${state}?include=everything`)).status).toBe(400);
+    // Someone outside this open meeting may follow it, but the minutes' own rule applies.
+    expect((await d2.get(state)).status).toBe(200);
+    const refused = (await d2.get(`/api/meetings/${m.id}/minutes`)).status;
+    expect(refused).toBe(403);
+    expect((await d2.get(`${state}?include=minutes`)).status).toBe(refused);
+  });
 });

@@ -19,9 +19,17 @@ const base = (id: string): string => `/api/meetings/${encodeURIComponent(id)}`;
 export const liveApi = {
   meeting: (id: string) => http.get<Meeting>(base(id)),
   access: (id: string) => http.get<MeetingAccessInfo>(`${base(id)}/access`),
-  /** The snapshot; with `ticket`, also a ticket for the stream that continues it. */
-  snapshot: (id: string, ticket = true) =>
-    http.get<LiveSnapshot>(`${base(id)}/live/state${ticket ? '' : '?ticket=0'}`),
+  /**
+   * The snapshot; with `ticket`, also a ticket for the stream that continues it; with
+   * `include: 'minutes'`, also the minutes record (the minutes screen).
+   */
+  snapshot: (id: string, ticket = true, include?: 'minutes') => {
+    const query = new URLSearchParams();
+    if (!ticket) query.set('ticket', '0');
+    if (include) query.set('include', include);
+    const q = query.toString();
+    return http.get<LiveSnapshot>(`${base(id)}/live/state${q ? `?${q}` : ''}`);
+  },
   documents: (id: string) => http.get<MeetingDocument[]>(`${base(id)}/documents`),
   sites: (id: string) => http.get<Site[]>(`${base(id)}/sites`),
   transition: (id: string, to: MeetingState) =>

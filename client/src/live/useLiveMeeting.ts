@@ -44,7 +44,13 @@ export interface LiveMeeting {
  * and each connection carries a single-use ticket (never the access token).
  * Must be called in a component's setup (it closes the stream on unmount).
  */
-export function useLiveMeeting(meetingId: string): LiveMeeting {
+export function useLiveMeeting(
+  meetingId: string,
+  options: {
+    /** Each snapshot also carries the minutes record (`state.minutes`): the minutes screen. */
+    include?: 'minutes';
+  } = {},
+): LiveMeeting {
   const auth = useAuthStore();
   const state = ref<LiveState | null>(null);
   const connection = ref<LiveConnection>('connecting');
@@ -59,7 +65,7 @@ export function useLiveMeeting(meetingId: string): LiveMeeting {
   let ticket: { value: string; until: number } | null = null;
 
   async function loadSnapshot(withTicket = true): Promise<void> {
-    const snap = await liveApi.snapshot(meetingId, withTicket);
+    const snap = await liveApi.snapshot(meetingId, withTicket, options.include);
     if (snap.ticket)
       ticket = { value: snap.ticket.ticket, until: Date.parse(snap.ticket.expiresAt) - 5_000 };
     if (!state.value || snap.seq >= state.value.seq || snap.meetingId !== state.value.meetingId)
