@@ -517,6 +517,41 @@ describe('meeting room and chair console (live)', () => {
     }
   });
 
+  it("each live screen opens with two of the meeting's requests: the snapshot and the stream", async () => {
+    const { meeting, items } = await liveMeeting();
+    await c.chair.put(`/api/meetings/${meeting.id}/agenda/current`, { itemId: must(items[0]).id });
+    const prefix = `/api/meetings/${meeting.id}`;
+    const screens = [
+      { user: 'daibieu1', path: 'room', ready: 'agenda-current' },
+      { user: 'chutich', path: 'chair', ready: `set-current-${must(items[1]).id}` },
+      { user: 'thuky', path: 'minutes', ready: 'minutes-status' },
+    ];
+    for (const screen of screens) {
+      const { page, context } = await browser.newPage();
+      try {
+        await page.goto(app.url + '/login');
+        await page.getByTestId('login-username').fill(screen.user);
+        await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+        await page.getByTestId('login-submit').click();
+        await page.getByTestId('welcome').waitFor();
+        const asked: string[] = [];
+        page.on('request', (r) => {
+          const path = new URL(r.url()).pathname;
+          if (path.startsWith(prefix)) asked.push(path.slice(prefix.length));
+        });
+        await page.goto(`${app.url}/meetings/${meeting.id}/${screen.path}`);
+        await page.locator('[data-testid="live-status"][data-connection="live"]').waitFor();
+        await page.getByTestId(screen.ready).first().waitFor();
+        expect({ screen: screen.path, asked: asked.sort() }).toEqual({
+          screen: screen.path,
+          asked: ['/live', '/live/state'],
+        });
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   it("the meeting room's initial JavaScript stays under 350 kB gzip", () => {
     const bundle = routeInitialJs(join(stack().root, 'dist', 'client'), [
       'AppShell',
