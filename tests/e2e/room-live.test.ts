@@ -22,12 +22,11 @@ function eventually<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}
   return expect.poll(fn, { timeout: opts.timeout ?? 10_000 });
 }
 
-/** Logs `username` in through the login form, then opens `path` (a full page load). */
-async function openAs(
+/** A new page with `username` logged in through the login form, on the home page. */
+async function loggedIn(
   browser: TestBrowser,
   url: string,
   username: string,
-  path: string,
 ): Promise<{ page: Page; close: () => Promise<void> }> {
   const { page, context } = await browser.newPage();
   await page.goto(url + '/login');
@@ -35,9 +34,20 @@ async function openAs(
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('welcome').waitFor();
+  return { page, close: () => context.close() };
+}
+
+/** Logs `username` in through the login form, then opens `path` (a full page load). */
+async function openAs(
+  browser: TestBrowser,
+  url: string,
+  username: string,
+  path: string,
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const { page, close } = await loggedIn(browser, url, username);
   await page.goto(url + path);
   await page.locator('[data-testid="live-status"][data-connection="live"]').waitFor();
-  return { page, close: () => context.close() };
+  return { page, close };
 }
 
 /** Presses Tab until the focused element (or its ancestor) has `testId`; at most 80 presses. */
@@ -527,13 +537,8 @@ describe('meeting room and chair console (live)', () => {
       { user: 'thuky', path: 'minutes', ready: 'minutes-status' },
     ];
     for (const screen of screens) {
-      const { page, context } = await browser.newPage();
+      const { page, close } = await loggedIn(browser, app.url, screen.user);
       try {
-        await page.goto(app.url + '/login');
-        await page.getByTestId('login-username').fill(screen.user);
-        await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-        await page.getByTestId('login-submit').click();
-        await page.getByTestId('welcome').waitFor();
         const asked: string[] = [];
         page.on('request', (r) => {
           const path = new URL(r.url()).pathname;
@@ -547,7 +552,7 @@ describe('meeting room and chair console (live)', () => {
           asked: ['/live', '/live/state'],
         });
       } finally {
-        await context.close();
+        await close();
       }
     }
   });
