@@ -171,16 +171,7 @@ export class ConferenceControl {
     identity: string,
     sources?: readonly TrackSourceName[],
   ): Promise<ConferenceParticipant> {
-    const info = await this.participantInfo(meetingId, identity);
-    const role = roleOf(info);
-    if (!role || !canHoldFloor(role)) {
-      throw new MediaError(
-        'not_allowed',
-        role && alwaysPublishes(role)
-          ? `${identity} (${role}) always has the floor.`
-          : `${identity} cannot take the floor (role ${role ?? 'unknown'}).`,
-      );
-    }
+    const { info, role } = await this.floorTaker(meetingId, identity);
     const allowed = grantProfiles[role].floorSources;
     const chosen = sources ?? allowed;
     const bad = chosen.filter((s) => !allowed.includes(s));
@@ -200,16 +191,7 @@ export class ConferenceControl {
    * @throws MediaError `not_connected`, `room_not_found`, `not_allowed` for the chair or hub.
    */
   async endFloor(meetingId: string, identity: string): Promise<ConferenceParticipant> {
-    const info = await this.participantInfo(meetingId, identity);
-    const role = roleOf(info);
-    if (!role || !canHoldFloor(role)) {
-      throw new MediaError(
-        'not_allowed',
-        role && alwaysPublishes(role)
-          ? `${identity} (${role}) always has the floor.`
-          : `${identity} cannot take the floor (role ${role ?? 'unknown'}).`,
-      );
-    }
+    const { info, role } = await this.floorTaker(meetingId, identity);
     return this.setFloor(meetingId, info, role, null);
   }
 
@@ -291,6 +273,28 @@ export class ConferenceControl {
   /** One participant as the server sees it. @throws `not_connected`, `room_not_found`. */
   async getParticipant(meetingId: string, identity: string): Promise<ConferenceParticipant> {
     return toParticipant(await this.participantInfo(meetingId, identity));
+  }
+
+  /**
+   * A participant whose role takes the floor by grant, with that role.
+   * @throws MediaError `not_allowed` for a role that always has it or never takes it;
+   *   `not_connected`, `room_not_found`.
+   */
+  private async floorTaker(
+    meetingId: string,
+    identity: string,
+  ): Promise<{ info: ParticipantInfo; role: ConferenceRole }> {
+    const info = await this.participantInfo(meetingId, identity);
+    const role = roleOf(info);
+    if (!role || !canHoldFloor(role)) {
+      throw new MediaError(
+        'not_allowed',
+        role && alwaysPublishes(role)
+          ? `${identity} (${role}) always has the floor.`
+          : `${identity} cannot take the floor (role ${role ?? 'unknown'}).`,
+      );
+    }
+    return { info, role };
   }
 
   private async participantInfo(meetingId: string, identity: string): Promise<ParticipantInfo> {

@@ -50,34 +50,43 @@ export class ConferenceControls {
   };
 
   /** Gives a participant the floor (publish on). @throws AppError 403/404/409/503. */
-  async grantFloor(
+  grantFloor(
     user: AuthUser,
     meetingId: string,
     identity: string,
   ): Promise<ConferenceParticipantView> {
-    await this.rooms.chairOf(user, meetingId);
-    const p = await this.rooms.withRoom(meetingId, () =>
-      this.media.control.grantFloor(meetingId, identity),
-    );
-    await this.rooms.audit(user, meetingId, 'conference.floor_granted', identity, {
-      canPublish: true,
-    });
-    return participantView(p);
+    return this.chairMovesFloor(user, meetingId, identity, true);
   }
 
   /** Ends a participant's floor (publish off, its tracks stop). @throws AppError 403/404/409/503. */
-  async endFloor(
+  endFloor(
     user: AuthUser,
     meetingId: string,
     identity: string,
   ): Promise<ConferenceParticipantView> {
+    return this.chairMovesFloor(user, meetingId, identity, false);
+  }
+
+  /** The chair gives (`on`) or ends a participant's floor in the room; audited. */
+  private async chairMovesFloor(
+    user: AuthUser,
+    meetingId: string,
+    identity: string,
+    on: boolean,
+  ): Promise<ConferenceParticipantView> {
     await this.rooms.chairOf(user, meetingId);
     const p = await this.rooms.withRoom(meetingId, () =>
-      this.media.control.endFloor(meetingId, identity),
+      on
+        ? this.media.control.grantFloor(meetingId, identity)
+        : this.media.control.endFloor(meetingId, identity),
     );
-    await this.rooms.audit(user, meetingId, 'conference.floor_ended', identity, {
-      canPublish: false,
-    });
+    await this.rooms.audit(
+      user,
+      meetingId,
+      on ? 'conference.floor_granted' : 'conference.floor_ended',
+      identity,
+      { canPublish: on },
+    );
     return participantView(p);
   }
 

@@ -38,6 +38,15 @@ export interface RoomRecordings {
   ): Promise<unknown>;
 }
 
+/** The programme video recorder as the room's lifecycle sees it. */
+export interface RoomVideoRecording {
+  /**
+   * The room is closing: the recording stops before the room goes (stored in the background).
+   * Settles once the recorder has left; never throws.
+   */
+  roomClosing(meetingId: string, actor: AuthUser | null): Promise<void>;
+}
+
 /**
  * The conference room of live meetings: opened when a meeting goes live (or on first use in
  * this process), closed when it ends or the chair ends the conference, its current item kept
@@ -55,6 +64,7 @@ export class ConferenceRooms {
     private readonly media: MediaService,
     private readonly logger: Logger,
     private readonly recordings: RoomRecordings,
+    private readonly video: RoomVideoRecording = { roomClosing: () => Promise.resolve() },
   ) {}
 
   /** The meeting went live: open its room (in the background, in order with later moves). */
@@ -121,14 +131,18 @@ export class ConferenceRooms {
     }
   }
 
-  private async closeRoom(meetingId: string): Promise<void> {
+  /** Closes the room; its recordings stop first and are stored (`actor`: who ended it). */
+  private async closeRoom(meetingId: string, actor: AuthUser | null = null): Promise<void> {
     this.opened.get(meetingId)?.();
     const wasOpen = this.opened.delete(meetingId);
     const active = this.recordings.take(meetingId);
     try {
+      // Stopped here rather than cut off by the room's deletion: a reopened room starts with
+      // no recording, and every state says so.
+      await this.video.roomClosing(meetingId, actor);
       const { recording } = await this.media.end(meetingId);
       if (recording && active) {
-        await this.recordings.save(meetingId, recording, active, null);
+        await this.recordings.save(meetingId, recording, active, actor);
       }
     } finally {
       if (wasOpen) {
@@ -197,7 +211,7 @@ export class ConferenceRooms {
       endedAt = (await this.endedAt(meetingId)) ?? endedAt;
     }
     // Also on a repeat: a first attempt that LiveKit did not answer is completed now.
-    await mediaCall(() => this.enqueue(meetingId, () => this.closeRoom(meetingId)));
+    await mediaCall(() => this.enqueue(meetingId, () => this.closeRoom(meetingId, user)));
     if (first) await this.audit(user, meetingId, 'conference.ended', null);
     return { ended: true, endedAt: endedAt.toISOString() };
   }

@@ -88,15 +88,14 @@ export function startConference(opts: ConferenceOptions): ConferenceModule {
       ? undefined
       : new RoomLimit(opts.maxParticipants, announceRefusal);
   const holder: { video?: VideoRecordingService } = {};
-  const service = new ConferenceService(
-    opts.media,
-    opts.logger,
-    limit,
-    (meetingId) => holder.video?.isRecording(meetingId) ?? false,
-  );
+  const service = new ConferenceService(opts.media, opts.logger, limit, {
+    isRecording: (meetingId) => holder.video?.isRecording(meetingId) ?? false,
+    roomClosing: (meetingId, actor) =>
+      holder.video?.roomClosing(meetingId, actor) ?? Promise.resolve(),
+  });
   const feed = startFeed(
     service,
-    (meetingId) => holder.video?.isRecording(meetingId) ?? false,
+    (meetingId) => holder.video?.isRunning(meetingId) ?? false,
     opts.logger,
   );
   const video = opts.videoRecorder
@@ -106,6 +105,7 @@ export function startConference(opts: ConferenceOptions): ConferenceModule {
         logger: opts.logger,
         ensureRoom: (meetingId) => service.meetingWentLive(meetingId),
         audioRecording: (meetingId) => opts.media.recordingStatus(meetingId).recording,
+        onChange: (meetingId) => service.onChange?.(meetingId),
       })
     : undefined;
   holder.video = video;

@@ -6,6 +6,7 @@ import { ConferenceControls } from './conference-controls';
 import { ConferenceJoining } from './conference-joining';
 import { ConferenceRecordings } from './conference-recordings';
 import { ConferenceRooms } from './conference-rooms';
+import type { RoomVideoRecording } from './conference-rooms';
 import type { RoomLimit } from './room-limit';
 
 /**
@@ -32,11 +33,18 @@ export class ConferenceService {
     logger: Logger,
     /** The configured limit of simultaneous connections per room (none: unlimited). */
     roomLimit?: RoomLimit,
-    /** Whether the programme video recorder runs (it has the recorder's identity). */
-    videoRecording: (meetingId: string) => boolean = () => false,
+    /** The programme video recorder, when configured. */
+    video?: RoomVideoRecording & {
+      /** Whether the recorder is in the room (it has the recorder's identity). */
+      isRecording(meetingId: string): boolean;
+    },
   ) {
-    this.recordings = new ConferenceRecordings(media, () => this.rooms, videoRecording);
-    this.rooms = new ConferenceRooms(media, logger, this.recordings);
+    this.recordings = new ConferenceRecordings(
+      media,
+      () => this.rooms,
+      (meetingId) => video?.isRecording(meetingId) ?? false,
+    );
+    this.rooms = new ConferenceRooms(media, logger, this.recordings, video);
     this.joining = new ConferenceJoining(media, this.rooms, roomLimit);
     const changed = (meetingId: string): void => this.onChange?.(meetingId);
     this.controls = new ConferenceControls(media, logger, this.rooms, changed);

@@ -54,6 +54,8 @@ export interface VideoRecordingOptions {
   ensureRoom: (meetingId: string) => Promise<void>;
   /** Whether the conference audio is being recorded (the recorders share one identity). */
   audioRecording: (meetingId: string) => boolean;
+  /** Told when whether the programme is being recorded changed (the chair's console feed). */
+  onChange?: (meetingId: string) => void;
   closedNetwork?: boolean;
   fps?: number;
   width?: number;
@@ -79,6 +81,8 @@ interface Active {
   sidecar: Sidecar;
   /** Set once a stop is under way (by the chair, the room closing, or shutdown). */
   finishing: Promise<ConferenceRecording | null> | null;
+  /** Settles once the recorder has left the room and the indicator is cleared. */
+  stopped: Promise<void> | null;
 }
 
 function recordingDto(r: InstanceType<typeof RecordingModel>): ConferenceRecording {
@@ -130,21 +134,46 @@ async function probeDurationMs(path: string): Promise<number> {
  * Programme video recording on this machine (issue 14, point 4): the chair starts and stops a
  * {@link ProgrammeRecorder}; the MP4 is stored in GridFS beside the audio recordings with its
  * SHA-256, listed and downloaded through the same routes and authorization. Every screen's
- * indicator comes from the room metadata (`recording: 'video'`). A recording that the room's
- * closing interrupts is stored at once; one a crash interrupted is stored on the next start
+ * indicator comes from the room metadata (`recording: 'video'`). The room's closing stops the
+ * recording before the room goes ({@link roomClosing}) and stores it; a recording that the
+ * recorder's loss of the room interrupts is stored at once; one a crash interrupted is stored on the next start
  * ({@link recover}). LiveKit Egress remains the production alternative (infra/deploy/egress.md).
  */
 export class VideoRecordingService {
+  /** Recordings whose recorder is in the room (recording, or stopping). */
   private readonly active = new Map<string, Active>();
+  /** Spool directories of stopped recordings being stored, with the storing. */
+  private readonly storing = new Map<string, Promise<unknown>>();
   private closed = false;
 
   constructor(private readonly options: VideoRecordingOptions) {
     mkdirSync(options.spoolDir, { recursive: true });
   }
 
-  /** Whether the programme of this meeting is being recorded here. */
+  /**
+   * Whether the recorder of this meeting is in the room here (recording or stopping): it holds
+   * the recorder identity, so no audio recording may start.
+   */
   isRecording(meetingId: string): boolean {
     return this.active.has(meetingId);
+  }
+
+  /** Whether the programme of this meeting is being recorded here now (no stop under way). */
+  isRunning(meetingId: string): boolean {
+    const a = this.active.get(meetingId);
+    return a !== undefined && a.finishing === null;
+  }
+
+  /**
+   * The meeting's room is closing (the chair ended the bridge, or the meeting ended): the
+   * recording stops there, before the room goes, and is stored in the background. Settles once
+   * the recorder has left; a reopened room starts without a recording. Never throws.
+   */
+  async roomClosing(meetingId: string, actor: AuthUser | null): Promise<void> {
+    const a = this.active.get(meetingId);
+    if (!a) return;
+    void this.finish(meetingId, actor);
+    await a.stopped;
   }
 
   /** The recorder's ffmpeg process id (benchmarks). */
@@ -157,7 +186,7 @@ export class VideoRecordingService {
     await requireAccess(user, meetingId, canReadDocuments, 'You do not take part in this meeting.');
     const a = this.active.get(meetingId);
     return {
-      recording: a !== undefined && a.finishing === null,
+      recording: this.isRunning(meetingId),
       startedAt: a?.sidecar.startedAt ?? null,
       durationMs: a?.recorder.durationMs ?? 0,
       programme: a?.recorder.programme ?? null,
@@ -226,7 +255,7 @@ export class VideoRecordingService {
         cause: err instanceof Error ? err.message : String(err),
       });
     }
-    this.active.set(meetingId, { recorder, dir, sidecar, finishing: null });
+    this.active.set(meetingId, { recorder, dir, sidecar, finishing: null, stopped: null });
     await this.options.media.control.setRecording(meetingId, 'video').catch((err: unknown) => {
       this.options.logger.warn({ err, meetingId }, 'the recording indicator could not be set');
     });
@@ -255,32 +284,62 @@ export class VideoRecordingService {
     return stored;
   }
 
-  /** Stores what a running recording wrote; one stop at a time per meeting. */
+  /**
+   * Stops a running recording and stores what it wrote; one stop at a time per meeting. Once
+   * the recorder has left the room the meeting may record again while the file is stored.
+   */
   private finish(meetingId: string, actor: AuthUser | null): Promise<ConferenceRecording | null> {
     const a = this.active.get(meetingId);
     if (!a) return Promise.resolve(null);
-    a.finishing ??= (async () => {
-      let result: ProgrammeRecordingResult | null = null;
-      try {
-        result = await a.recorder.stop();
-      } catch (err) {
-        // ffmpeg failed: what it wrote before is stored all the same.
-        this.options.logger.error({ err, meetingId }, 'the video recorder did not stop cleanly');
-      }
-      await this.options.media.control.setRecording(meetingId, null).catch(() => undefined);
-      try {
-        return await this.store(a.dir, a.sidecar, result, actor);
-      } catch (err) {
-        this.options.logger.error(
-          { err, meetingId, dir: a.dir },
-          'the video recording could not be stored; it stays in the spool directory and is stored on the next start',
-        );
-        return null;
-      } finally {
-        this.active.delete(meetingId);
-      }
-    })();
+    if (!a.finishing) {
+      const result = this.stopRecorder(meetingId, a);
+      a.stopped = result.then(() => undefined);
+      a.finishing = result.then((r) => {
+        const storing = this.storeFinished(meetingId, a, r, actor);
+        this.storing.set(a.dir, storing);
+        return storing.finally(() => this.storing.delete(a.dir));
+      });
+      this.options.onChange?.(meetingId);
+    }
     return a.finishing;
+  }
+
+  /** Stops the recorder (it leaves the room) and clears every screen's indicator. Never throws. */
+  private async stopRecorder(
+    meetingId: string,
+    a: Active,
+  ): Promise<ProgrammeRecordingResult | null> {
+    let result: ProgrammeRecordingResult | null = null;
+    try {
+      result = await a.recorder.stop();
+    } catch (err) {
+      // ffmpeg failed: what it wrote before is stored all the same.
+      this.options.logger.error({ err, meetingId }, 'the video recorder did not stop cleanly');
+    }
+    await this.options.media.control.setRecording(meetingId, null).catch(() => undefined);
+    if (this.active.get(meetingId) === a) this.active.delete(meetingId);
+    this.options.onChange?.(meetingId);
+    return result;
+  }
+
+  /** Stores a stopped recording; on failure it stays in the spool directory (next start). */
+  private async storeFinished(
+    meetingId: string,
+    a: Active,
+    result: ProgrammeRecordingResult | null,
+    actor: AuthUser | null,
+  ): Promise<ConferenceRecording | null> {
+    try {
+      return await this.store(a.dir, a.sidecar, result, actor);
+    } catch (err) {
+      this.options.logger.error(
+        { err, meetingId, dir: a.dir },
+        'the video recording could not be stored; it stays in the spool directory and is stored on the next start',
+      );
+      return null;
+    } finally {
+      this.options.onChange?.(meetingId);
+    }
   }
 
   /** Uploads a spool directory's MP4 to GridFS with its SHA-256, records it, removes the dir. */
@@ -345,7 +404,7 @@ export class VideoRecordingService {
     let stored = 0;
     for (const name of readdirSync(this.options.spoolDir)) {
       const dir = join(this.options.spoolDir, name);
-      if ([...this.active.values()].some((a) => a.dir === dir)) continue;
+      if (this.storing.has(dir) || [...this.active.values()].some((a) => a.dir === dir)) continue;
       try {
         const parsed = sidecarSchema.safeParse(
           JSON.parse(readFileSync(join(dir, SIDECAR), 'utf8')),
@@ -367,9 +426,10 @@ export class VideoRecordingService {
     return stored;
   }
 
-  /** Shutdown: finishes and stores every running recording. */
+  /** Shutdown: finishes and stores every running recording, and waits for those being stored. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.active.keys()].map((id) => this.finish(id, null)));
+    await Promise.allSettled([...this.storing.values()]);
   }
 }

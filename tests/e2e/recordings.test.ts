@@ -7,6 +7,7 @@ import type {
   ProgrammeRecordingStatus,
 } from '../../server/contracts/conference';
 import type { Meeting } from '../../server/contracts/meetings';
+import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
 import { seriousViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
@@ -100,6 +101,36 @@ describe('meeting recordings on the meeting page (real livekit-server and ffmpeg
       expect(probed.durationSec).toBeGreaterThan(2);
     } finally {
       await delegate.close();
+    }
+  });
+
+  it('on a phone (360 px) each recording is listed with a download button on the screen', async () => {
+    const [stored] = (await c.chair.get<ConferenceRecording[]>(conf('/recordings'))).body;
+    const { page, context } = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    try {
+      await page.goto(app.url + '/login');
+      await page.getByTestId('login-username').fill('daibieu1');
+      await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('welcome').waitFor();
+      await page.goto(`${app.url}/meetings/${meeting.id}`);
+      const card = page.getByTestId('recordings-card');
+      const button = card.getByTestId('recording-download');
+      await button.waitFor();
+      expect(await card.textContent()).toContain(stored?.sha256);
+      await button.scrollIntoViewIfNeeded();
+      const box = await button.boundingBox();
+      expect(box).not.toBeNull();
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(360);
+      expect(box?.height).toBeGreaterThanOrEqual(24);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        360,
+      );
+      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+      const bytes = await readFile(await download.path());
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(stored?.sha256);
+    } finally {
+      await context.close();
     }
   });
 

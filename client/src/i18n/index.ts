@@ -10,7 +10,8 @@ export type Locale = (typeof LOCALES)[number];
 /**
  * Strings of a feature area: `client/src/i18n/modules/<area>.ts` exports `vi` and `en` objects
  * with the same keys, each under one top-level namespace of its own (e.g. `{ meetings: {...} }`),
- * so areas never edit each other's files.
+ * so areas never edit each other's files. A large area keeps pieces of its namespace in
+ * `modules/<area>/` (not loaded here) and spreads them into its own module.
  */
 interface MessageModule {
   vi: Record<string, unknown>;
