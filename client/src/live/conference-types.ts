@@ -76,6 +76,10 @@ export interface Conference {
   speakerChoice: boolean;
   /** Lists the devices again (after the pre-join check got the permission). */
   refreshDevices(): Promise<void>;
+  /** Remembers the devices chosen now on this browser (the user confirmed the device check). */
+  confirmDevices(): void;
+  /** Whether this browser remembers devices that are plugged in now (else: check first). */
+  knowsDevices(): Promise<boolean>;
   /** This screen shares a screen or window on the bridge now. */
   screenSharing: Ref<boolean>;
   /** The server lets this screen share now: the chair, the hub, or the floor holder. */

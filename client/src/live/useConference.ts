@@ -323,7 +323,8 @@ export function useConference(
     quality.proposeAudioOnly.value = false;
     const r = room;
     if (on) stopPreview();
-    else void startPreview();
+    // Before joining the device check shows the camera; the bridge opens it on joining.
+    else if (r) void startPreview();
     if (r) {
       for (const p of r.remoteParticipants.values())
         for (const pub of p.videoTrackPublications.values()) pub.setSubscribed(!on);
@@ -385,6 +386,8 @@ export function useConference(
     activeDevice,
     speakerChoice: chosen.speakerChoice,
     refreshDevices: loadDevices,
+    confirmDevices: () => chosen.rememberAll(),
+    knowsDevices: () => chosen.knownPresent(),
     screenSharing,
     canShareScreen,
     setScreenShare,
