@@ -406,9 +406,11 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     await page.getByRole('option', { name: 'Đỗ Thị Hạnh · Vận hành điểm cầu' }).click();
     await cell.getByTestId('site-operators-save').click();
     await eventually(() => cell.textContent(), { timeout: 15_000 }).toContain('Đỗ Thị Hạnh');
-    const saved = (await c.secretary.get<Site[]>(`/api/meetings/${meeting.id}/sites`)).body;
-    expect(must(saved.find((s) => s.id === tamHop.id)).operators.map((o) => o.id)).toEqual([
-      dir.userId('diemcau.tamhop'),
-    ]);
+    // The cell may show the choice before the save is answered: read until it is stored.
+    const savedOperators = async () => {
+      const saved = (await c.secretary.get<Site[]>(`/api/meetings/${meeting.id}/sites`)).body;
+      return must(saved.find((s) => s.id === tamHop.id)).operators.map((o) => o.id);
+    };
+    await eventually(savedOperators).toEqual([dir.userId('diemcau.tamhop')]);
   });
 });
