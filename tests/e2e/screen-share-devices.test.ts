@@ -224,6 +224,13 @@ describe('screen sharing and the device check (real livekit-server, Chromium wit
     // Audio only is one switch away: the camera goes off in the check.
     await chair.getByTestId('check-audio-only').click();
     await eventually(() => chair.getByTestId('check-preview').count()).toBe(0);
+    // Checking put nothing on air; the hub goes on air on the button, and the check closes.
+    expect(await chair.getByTestId('hub-on-air').getAttribute('data-on-air')).toBe('no');
+    await chair.getByTestId('hub-put-on-air').click();
+    await chair
+      .locator('[data-testid="hub-on-air"][data-on-air="yes"]')
+      .waitFor({ timeout: 30_000 });
+    expect(await chair.getByTestId('device-check').count()).toBe(0);
   });
 
   it('the chosen microphone and speaker are remembered after a reload', async () => {
