@@ -22,6 +22,7 @@ import type { DemoClients, Directory } from '../support/records';
 import { stack, startTestApp, waitFor } from '../support/stack';
 import type { TestApp } from '../support/stack';
 import { audioLevel, pickOption, videoWidth } from './meetings-ui';
+import { joinBridge } from './bridge-ui';
 
 /**
  * The meeting day walked as the people walk it, through the screens alone: the chair prepares
@@ -344,9 +345,8 @@ describe('the meeting day, through the screens', () => {
     commune = await login('diemcau.tamhop', PHONE);
     const row = await meetingRow(commune);
     await row.getByTestId('entry-bridge').click();
-    await commune
-      .locator('[data-testid="bridge"][data-status="connected"]')
-      .waitFor({ timeout: 30_000 });
+    // A first visit on this browser: the device check, then into the bridge.
+    await joinBridge(commune);
     // The commune sees the hub.
     await commune.locator(HUB).waitFor({ timeout: 20_000 });
     await eventually(() => videoWidth(commune, `${HUB} video`), 20_000).toBeGreaterThan(0);

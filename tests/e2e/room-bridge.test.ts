@@ -11,6 +11,7 @@ import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp, waitFor } from '../support/stack';
 import type { TestApp } from '../support/stack';
+import { bridgeConnected, joinBridge } from './bridge-ui';
 
 /** The hub's identity: the host unit of the test meetings is the province (unit 26). */
 const HUB = '[data-testid="programme"][data-identity="site:26"]';
@@ -52,8 +53,7 @@ function overflowRight(page: Page, root: string): Promise<number> {
   }, root);
 }
 
-const connected = (page: Page) =>
-  page.locator('[data-testid="bridge"][data-status="connected"]').waitFor({ timeout: 30_000 });
+const connected = bridgeConnected;
 
 describe('bridge view and chair console (real livekit-server, Chromium with fake media)', () => {
   let app: TestApp;
@@ -156,7 +156,7 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
   it('the chair puts the hub on air from the console and the site sees it without a second chair tab', async () => {
     const { meeting } = await meetingWithSites();
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
-    await connected(site);
+    await joinBridge(site);
     await eventually(() => videoWidth(site, '.preview video'), { timeout: 15_000 }).toBeGreaterThan(
       0,
     );
@@ -179,8 +179,8 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
     const chairBridge = await openAs('chutich', `/meetings/${meeting.id}/bridge`);
     const chair = await openAs('chutich', `/meetings/${meeting.id}/chair`);
-    await connected(site);
-    await connected(chairBridge);
+    await joinBridge(site);
+    await joinBridge(chairBridge);
     await siteRequestsAndIsGranted(meeting, site, chair);
     await chairBridge.locator(TAM_HOP).waitFor({ timeout: 20_000 });
     await eventually(() => videoWidth(chairBridge, `${TAM_HOP} video`), {
@@ -205,7 +205,7 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
   it('audio only stops the incoming video and keeps the site connected; switching back brings it back', async () => {
     const { meeting } = await meetingWithSites();
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
-    await connected(site);
+    await joinBridge(site);
     await consoleWithHubOnAir(meeting);
     await eventually(() => videoWidth(site, `${HUB} video`), { timeout: 20_000 }).toBeGreaterThan(
       0,
@@ -223,7 +223,7 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     const { meeting } = await meetingWithSites();
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
     const chair = await openAs('chutich', `/meetings/${meeting.id}/chair`);
-    await connected(site);
+    await joinBridge(site);
     await chair.getByRole('button', { name: /^Mời ra: điểm cầu/ }).click({ timeout: 20_000 });
     await site.locator('[data-testid="bridge"][data-status="ended"]').waitFor({ timeout: 20_000 });
     const refused = await c.opTamHop.post<{ error: { code: string } }>(
@@ -241,7 +241,7 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     const { meeting } = await meetingWithSites();
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
     const chair = await openAs('chutich', `/meetings/${meeting.id}/chair`);
-    await connected(site);
+    await joinBridge(site);
     await chair.getByTestId('conference-end').click({ timeout: 20_000 });
     await chair
       .locator('.el-popconfirm')
@@ -259,7 +259,7 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
     const chair = await openAs('chutich', `/meetings/${meeting.id}/chair`);
     const hall = await openAs('thuky', `/meetings/${meeting.id}/hall`);
-    await connected(site);
+    await joinBridge(site);
     await siteRequestsAndIsGranted(meeting, site, chair);
     const own = site.getByTestId('own-microphone');
     const consoleMic = chair.getByTestId(`site-mic-${tamHop.id}`);
@@ -300,6 +300,8 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     const { meeting } = await meetingWithSites({ vinhYen: true });
     const vinhYen = await openAs('diemcau.vinhyen', `/meetings/${meeting.id}/bridge`);
     const tamHop = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
+    await joinBridge(vinhYen);
+    await joinBridge(tamHop);
     await vinhYen.getByTestId('bridge-floor-request').click();
     await vinhYen.getByTestId('bridge-floor-withdraw').waitFor({ timeout: 15_000 });
     expect(await vinhYen.locator('.side').textContent()).toContain('Bạn đứng thứ 1/1');
@@ -319,11 +321,14 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     }).toContain('không phải người vận hành điểm cầu nào');
 
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
+    // A first visit checks the devices while it waits; confirmed, it waits for the start.
+    await site.getByTestId('bridge-prejoin').waitFor({ timeout: 15_000 });
+    await site.getByTestId('bridge-join').click();
     await eventually(() => site.getByTestId('bridge-unavailable').textContent(), {
       timeout: 15_000,
     }).toContain('Cuộc họp chưa bắt đầu');
-    // Waiting: the camera is not on.
-    expect(await liveLocalTracks(site)).toBe(0);
+    // Waiting: the camera is not on (the check released it).
+    await eventually(() => liveLocalTracks(site)).toBe(0);
     const chair = await openAs('chutich', `/meetings/${meeting.id}/chair`);
     await chair.getByTestId('meeting-start').click();
     await connected(site);
@@ -332,7 +337,7 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
   it('after the end the console, the bridge and the hall screen show it, lose their live controls and release camera and microphone', async () => {
     const { meeting } = await meetingWithSites();
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
-    await connected(site);
+    await joinBridge(site);
     const chair = await consoleWithHubOnAir(meeting);
     const hall = await openAs('thuky', `/meetings/${meeting.id}/hall`);
     await hall.locator(HUB).waitFor({ timeout: 20_000 });
@@ -371,7 +376,7 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     it(`the bridge view and the chair console fit ${viewport.width} px wide`, async () => {
       const { meeting } = await meetingWithSites();
       const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`, viewport);
-      await connected(site);
+      await joinBridge(site);
       expect(await overflowRight(site, '[data-testid="bridge"]')).toBe(0);
       const chair = await openAs('chutich', `/meetings/${meeting.id}/chair`, viewport);
       await chair.getByTestId('chair-sites').waitFor();
@@ -401,9 +406,11 @@ describe('bridge view and chair console (real livekit-server, Chromium with fake
     await page.getByRole('option', { name: 'Đỗ Thị Hạnh · Vận hành điểm cầu' }).click();
     await cell.getByTestId('site-operators-save').click();
     await eventually(() => cell.textContent(), { timeout: 15_000 }).toContain('Đỗ Thị Hạnh');
-    const saved = (await c.secretary.get<Site[]>(`/api/meetings/${meeting.id}/sites`)).body;
-    expect(must(saved.find((s) => s.id === tamHop.id)).operators.map((o) => o.id)).toEqual([
-      dir.userId('diemcau.tamhop'),
-    ]);
+    // The cell may show the choice before the save is answered: read until it is stored.
+    const savedOperators = async () => {
+      const saved = (await c.secretary.get<Site[]>(`/api/meetings/${meeting.id}/sites`)).body;
+      return must(saved.find((s) => s.id === tamHop.id)).operators.map((o) => o.id);
+    };
+    await eventually(savedOperators).toEqual([dir.userId('diemcau.tamhop')]);
   });
 });

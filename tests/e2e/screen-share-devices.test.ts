@@ -11,6 +11,7 @@ import { buildMeeting, demoClients, directory } from '../support/records';
 import type { DemoClients, Directory } from '../support/records';
 import { startTestApp, waitFor } from '../support/stack';
 import type { TestApp } from '../support/stack';
+import { bridgeConnected, joinBridge } from './bridge-ui';
 
 // Chromium's fake devices (--use-fake-device-for-media-stream): three microphones, one camera,
 // three speakers; --use-fake-ui-for-media-stream also answers getDisplayMedia with a fake screen.
@@ -46,8 +47,7 @@ function overflowRight(page: Page, root: string): Promise<number> {
 const stage = (identity: string) =>
   `[data-testid="screen-share-stage"][data-identity="${identity}"]`;
 
-const connected = (page: Page) =>
-  page.locator('[data-testid="bridge"][data-status="connected"]').waitFor({ timeout: 30_000 });
+const connected = bridgeConnected;
 
 describe('screen sharing and the device check (real livekit-server, Chromium with fake media)', () => {
   let app: TestApp;
@@ -131,7 +131,7 @@ describe('screen sharing and the device check (real livekit-server, Chromium wit
   it('the chair shares a screen from the console and a site sees it large with the speaker beside it', async () => {
     const meeting = await liveMeetingWithSite();
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
-    await connected(site);
+    await joinBridge(site);
     const chair = await consoleWithHubOnAir(meeting);
 
     // From the keyboard: the browser counts Enter as the user gesture screen capture needs.
@@ -163,7 +163,7 @@ describe('screen sharing and the device check (real livekit-server, Chromium wit
   it('a site shares only while it holds the floor, and its share stops when the floor ends', async () => {
     const meeting = await liveMeetingWithSite();
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
-    await connected(site);
+    await joinBridge(site);
     const chair = await consoleWithHubOnAir(meeting);
     // Without the floor the button is off and says why.
     await expect.poll(() => site.getByTestId('share-screen').isDisabled()).toBe(true);
@@ -224,12 +224,19 @@ describe('screen sharing and the device check (real livekit-server, Chromium wit
     // Audio only is one switch away: the camera goes off in the check.
     await chair.getByTestId('check-audio-only').click();
     await eventually(() => chair.getByTestId('check-preview').count()).toBe(0);
+    // Checking put nothing on air; the hub goes on air on the button, and the check closes.
+    expect(await chair.getByTestId('hub-on-air').getAttribute('data-on-air')).toBe('no');
+    await chair.getByTestId('hub-put-on-air').click();
+    await chair
+      .locator('[data-testid="hub-on-air"][data-on-air="yes"]')
+      .waitFor({ timeout: 30_000 });
+    expect(await chair.getByTestId('device-check').count()).toBe(0);
   });
 
   it('the chosen microphone and speaker are remembered after a reload', async () => {
     const meeting = await liveMeetingWithSite();
     const site = await openAs('diemcau.tamhop', `/meetings/${meeting.id}/bridge`);
-    await connected(site);
+    await joinBridge(site);
     await site.getByTestId('device-check-toggle').click();
     await eventually(() => site.getByTestId('check-mic').textContent()).toContain('Fake');
     await choose(site, 'check-mic', SECOND_MIC);
@@ -262,7 +269,7 @@ describe('screen sharing and the device check (real livekit-server, Chromium wit
       viewport: { width: 360, height: 640 },
       noScreenCapture: true,
     });
-    await connected(site);
+    await joinBridge(site);
     expect(await site.getByTestId('share-screen').isDisabled()).toBe(true);
     expect(await site.getByTestId('share-screen-hint').textContent()).toContain(
       'không chia sẻ được màn hình',

@@ -86,7 +86,7 @@ describe('ways into the live screens', () => {
     }
   });
 
-  it('a commune operator on a 390×844 phone joins the bridge from the meetings list', async () => {
+  it('a commune operator on a 390×844 phone reaches the bridge from the meetings list, the device check first', async () => {
     const { page, close } = await login('diemcau.tamhop', { width: 390, height: 844 });
     try {
       const row = await rowOf(page, live);
@@ -94,6 +94,8 @@ describe('ways into the live screens', () => {
       await row.getByTestId('entry-bridge').click();
       await page.getByTestId('bridge').waitFor();
       expect(new URL(page.url()).pathname).toBe(`/meetings/${live.id}/bridge`);
+      await page.getByTestId('bridge-prejoin').waitFor({ timeout: 15_000 });
+      await page.getByTestId('bridge-join').waitFor();
     } finally {
       await close();
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEVICE_STORAGE_KEY, pickDevice, readRemembered, remember } from './device-memory';
+import {
+  DEVICE_STORAGE_KEY,
+  pickDevice,
+  readRemembered,
+  remember,
+  rememberedPresent,
+} from './device-memory';
 import type { DeviceStorage } from './device-memory';
 
 function memoryStorage(initial: Record<string, string> = {}): DeviceStorage & {
@@ -66,5 +72,48 @@ describe('remembered devices', () => {
       },
     };
     expect(() => remember(s, 'audioinput', { deviceId: 'a1', label: 'm' })).not.toThrow();
+  });
+});
+
+describe('whether the remembered devices are present (the bridge skips the check)', () => {
+  const cams = [{ deviceId: 'v1', label: 'Camera hội trường' }];
+  const present = { audioinput: mics, videoinput: cams, audiooutput: [] };
+
+  it('says yes when the microphone and the camera are found, by id or by label', () => {
+    expect(
+      rememberedPresent(present, {
+        audioinput: { deviceId: 'a2', label: 'Micrô hội trường' },
+        videoinput: { deviceId: 'new-id', label: 'Camera hội trường' },
+      }),
+    ).toBe(true);
+  });
+
+  it('says no when nothing, or only the microphone, is remembered', () => {
+    expect(rememberedPresent(present, {})).toBe(false);
+    expect(rememberedPresent(present, { audioinput: { deviceId: 'a1', label: '' } })).toBe(false);
+  });
+
+  it('says no when the remembered microphone is unplugged', () => {
+    expect(
+      rememberedPresent(present, {
+        audioinput: { deviceId: 'gone', label: 'Gone' },
+        videoinput: { deviceId: 'v1', label: '' },
+      }),
+    ).toBe(false);
+  });
+
+  it('needs no camera where none is plugged in', () => {
+    const noCam = { ...present, videoinput: [] };
+    expect(rememberedPresent(noCam, { audioinput: { deviceId: 'a1', label: '' } })).toBe(true);
+  });
+
+  it('says no while the browser hides the devices (no permission yet)', () => {
+    const hidden = { audioinput: [], videoinput: [], audiooutput: [] };
+    expect(
+      rememberedPresent(hidden, {
+        audioinput: { deviceId: 'a1', label: '' },
+        videoinput: { deviceId: 'v1', label: '' },
+      }),
+    ).toBe(false);
   });
 });

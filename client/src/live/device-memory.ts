@@ -84,3 +84,25 @@ export function pickDevice(
   }
   return present[0]?.deviceId ?? '';
 }
+
+/**
+ * Whether this browser remembers a microphone, and a camera when one is plugged in, that are
+ * present now (by id or label). False when nothing is remembered or when the browser hides the
+ * devices (no camera and microphone permission yet): then the screen asks for a device check.
+ * The speaker is not required: a missing one falls back to the system's.
+ */
+export function rememberedPresent(
+  present: Readonly<Record<DeviceKind, readonly Pick<MediaDeviceInfo, 'deviceId' | 'label'>[]>>,
+  remembered: Partial<Record<DeviceKind, RememberedDevice>>,
+): boolean {
+  if (present.audioinput.length === 0) return false;
+  return (['audioinput', 'videoinput'] as const).every((kind) => {
+    const list = present[kind];
+    if (list.length === 0) return true;
+    const r = remembered[kind];
+    return (
+      r !== undefined &&
+      list.some((d) => d.deviceId === r.deviceId || (r.label !== '' && d.label === r.label))
+    );
+  });
+}

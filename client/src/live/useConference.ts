@@ -1,7 +1,5 @@
 import {
-  ConnectionQuality,
   ConnectionState,
-  DisconnectReason,
   Room,
   RoomEvent,
   Track,
@@ -9,136 +7,42 @@ import {
   createLocalVideoTrack,
 } from 'livekit-client';
 import type {
+  ConnectionQuality,
+  DisconnectReason,
   LocalVideoTrack,
   Participant,
-  RemoteAudioTrack,
-  RemoteParticipant,
-  RemoteTrack,
   RemoteTrackPublication,
-  TrackPublication,
 } from 'livekit-client';
 import { onBeforeUnmount, ref, shallowRef } from 'vue';
-import type { Ref, ShallowRef } from 'vue';
 import { conferenceConnectOptions } from '../../../media/contracts/client-options';
-import {
-  QUALITY_REPORT_INTERVAL_MS,
-  QUALITY_REPORT_TOPIC,
-  encodeQualityReport,
-  shouldProposeAudioOnly,
-} from '../../../media/contracts/connection-quality';
-import type {
-  ConnectionQualityLevel,
-  QualitySample,
-} from '../../../media/contracts/connection-quality';
 import { parseRoomMetadata } from '../../../media/contracts/conference-room';
-import { alwaysPublishes, floorGrantedIn } from '../../../media/contracts/grant-profiles';
 import type { RoomMetadata } from '../../../media/contracts/conference-room';
-import { monitorIdentity } from '../../../media/contracts/participant-identity';
-import { parseParticipantMetadata } from '../../../media/contracts/participant-metadata';
 import { conferenceApi } from './conference-api';
 import type { ConferenceToken } from './conference-api';
+import { useQualityReports } from './conference-quality';
+import {
+  FINAL_REASONS,
+  QUALITY,
+  microphoneOf,
+  onAir,
+  programmeOf,
+  tileOf,
+} from './conference-participants';
+import type {
+  Conference,
+  ConferenceStatus,
+  ConferenceTile,
+  MicrophoneState,
+} from './conference-types';
 import { roomOptionsWithDevices, useDevices } from './useDevices';
-import type { DeviceChoice, DeviceKind, DeviceLists } from './useDevices';
+import type { DeviceKind } from './useDevices';
 
-/** A microphone as the screens show it: live, muted, or not published. */
-export type MicrophoneState = 'on' | 'muted' | 'off';
-
-function microphoneOf(pub: TrackPublication | undefined): MicrophoneState {
-  if (!pub) return 'off';
-  return pub.isMuted ? 'muted' : 'on';
-}
-
-/** One participant as the bridge screens show it. */
-export interface ConferenceTile {
-  identity: string;
-  name: string;
-  /** hub, site, chair, delegate, observer (from the server-set metadata). */
-  role: string;
-  /** May publish now: the chair or hub, or whoever holds the floor. */
-  canPublish: boolean;
-  /** Its camera (null in audio-only mode). */
-  video: RemoteTrack | null;
-  /** The screen or window it shares (null when none, and in audio-only mode). */
-  screen: RemoteTrack | null;
-  audio: RemoteAudioTrack | null;
-  quality: ConnectionQualityLevel;
-  speaking: boolean;
-  /** Everyone sees who is muted. */
-  microphone: MicrophoneState;
-}
-
-/** Where the conference link stands. */
-export type ConferenceStatus =
-  | 'idle'
-  | 'connecting'
-  | 'connected'
-  | 'reconnecting'
-  | 'rejoining'
-  | 'ended'
-  | 'unavailable'
-  | 'failed';
-
-/** The state and controls of {@link useConference}. */
-export interface Conference {
-  status: Ref<ConferenceStatus>;
-  /** The last error (token refused, connection failed), for the page to explain. */
-  error: ShallowRef<unknown>;
-  info: ShallowRef<ConferenceToken | null>;
-  tiles: ShallowRef<ConferenceTile[]>;
-  /** The tile every screen shows large: the spotlight, else the floor holder, else the chair. */
-  programme: ShallowRef<ConferenceTile | null>;
-  metadata: ShallowRef<RoomMetadata | null>;
-  /** The local camera, shown as the site's own preview (published only with the floor). */
-  preview: ShallowRef<LocalVideoTrack | null>;
-  localQuality: Ref<ConnectionQualityLevel>;
-  canPublish: Ref<boolean>;
-  /** This screen's own microphone on the bridge. */
-  microphone: Ref<MicrophoneState>;
-  /**
-   * Mutes or unmutes this screen's microphone (whoever may publish: the floor holder, the hub).
-   * The server still decides who is heard: without the floor there is nothing to unmute.
-   */
-  setMicrophoneMuted(muted: boolean): Promise<void>;
-  audioOnly: Ref<boolean>;
-  /** The quality has stayed poor: the page proposes audio only. */
-  proposeAudioOnly: Ref<boolean>;
-  /** The browser blocked sound until the user acts (autoplay policy): show a button. */
-  audioBlocked: Ref<boolean>;
-  /** Starts sound after a user gesture. */
-  startAudio(): Promise<void>;
-  devices: Ref<DeviceLists>;
-  activeDevice: Ref<DeviceChoice>;
-  /** The browser can play to a chosen speaker (setSinkId). */
-  speakerChoice: boolean;
-  /** Lists the devices again (after the pre-join check got the permission). */
-  refreshDevices(): Promise<void>;
-  /** This screen shares a screen or window on the bridge now. */
-  screenSharing: Ref<boolean>;
-  /** The server lets this screen share now: the chair, the hub, or the floor holder. */
-  canShareScreen: Ref<boolean>;
-  /** Starts (the browser asks which screen or window) or stops sharing. */
-  setScreenShare(on: boolean): Promise<void>;
-  join(): Promise<void>;
-  leave(): Promise<void>;
-  setAudioOnly(on: boolean): Promise<void>;
-  selectDevice(kind: DeviceKind, deviceId: string): Promise<void>;
-}
-
-const QUALITY: Record<ConnectionQuality, ConnectionQualityLevel> = {
-  [ConnectionQuality.Excellent]: 'excellent',
-  [ConnectionQuality.Good]: 'good',
-  [ConnectionQuality.Poor]: 'poor',
-  [ConnectionQuality.Lost]: 'lost',
-  [ConnectionQuality.Unknown]: 'unknown',
-};
-
-/** Reasons after which the app must not rejoin by itself. */
-const FINAL_REASONS = new Set<DisconnectReason>([
-  DisconnectReason.CLIENT_INITIATED,
-  DisconnectReason.DUPLICATE_IDENTITY,
-  DisconnectReason.PARTICIPANT_REMOVED,
-  DisconnectReason.ROOM_DELETED,
-]);
+export type {
+  Conference,
+  ConferenceStatus,
+  ConferenceTile,
+  MicrophoneState,
+} from './conference-types';
 
 /**
  * Joins a meeting's LiveKit conference with the weak-link options of media/contracts (adaptive
@@ -159,54 +63,26 @@ export function useConference(
   const programme = shallowRef<ConferenceTile | null>(null);
   const metadata = shallowRef<RoomMetadata | null>(null);
   const preview = shallowRef<LocalVideoTrack | null>(null);
-  const localQuality = ref<ConnectionQualityLevel>('unknown');
   const canPublish = ref(false);
   const microphone = ref<MicrophoneState>('off');
   const audioOnly = ref(false);
-  const proposeAudioOnly = ref(false);
   const audioBlocked = ref(false);
   const chosen = useDevices();
   const devices = chosen.lists;
   const activeDevice = chosen.selected;
   const screenSharing = ref(false);
   const canShareScreen = ref(false);
-  const samples: QualitySample[] = [];
   const speaking = new Set<string>();
   let room: Room | undefined;
   let left = false;
   const hasLeft = (): boolean => left;
   let rejoinTimer: ReturnType<typeof setTimeout> | undefined;
-  let reportTimer: ReturnType<typeof setInterval> | undefined;
   let rejoinAttempt = 0;
-
-  /**
-   * On air: the chair and the hub always; sites and delegates while the server marks them as
-   * holding the floor (an attribute only the server writes).
-   */
-  function onAir(p: Participant): boolean {
-    const role = parseParticipantMetadata(p.metadata)?.role;
-    if (role && alwaysPublishes(role)) return p.permissions?.canPublish ?? false;
-    return floorGrantedIn(p.attributes);
-  }
-
-  function tileOf(p: RemoteParticipant): ConferenceTile {
-    const meta = parseParticipantMetadata(p.metadata);
-    const cam = p.getTrackPublication(Track.Source.Camera);
-    const screen = p.getTrackPublication(Track.Source.ScreenShare);
-    const mic = p.getTrackPublication(Track.Source.Microphone);
-    return {
-      identity: p.identity,
-      name: meta?.displayName ?? p.name ?? p.identity,
-      role: meta?.role ?? 'observer',
-      canPublish: onAir(p),
-      video: audioOnly.value ? null : (cam?.track ?? null),
-      screen: audioOnly.value ? null : (screen?.track ?? null),
-      audio: (mic?.track ?? null) as RemoteAudioTrack | null,
-      quality: QUALITY[p.connectionQuality],
-      speaking: speaking.has(p.identity),
-      microphone: microphoneOf(mic),
-    };
-  }
+  const quality = useQualityReports(
+    meetingId,
+    () => room,
+    () => audioOnly.value,
+  );
 
   function refresh(): void {
     const r = room;
@@ -220,17 +96,10 @@ export function useConference(
       return;
     }
     metadata.value = parseRoomMetadata(r.metadata);
-    const list = [...r.remoteParticipants.values()].map(tileOf);
+    const view = { audioOnly: audioOnly.value, speaking };
+    const list = [...r.remoteParticipants.values()].map((p) => tileOf(p, view));
     tiles.value = list;
-    const spot = metadata.value?.spotlight;
-    const isChair = (x: ConferenceTile): boolean => x.role === 'chair' || x.role === 'hub';
-    programme.value =
-      (spot ? list.find((x) => x.identity === spot) : undefined) ??
-      list.find((x) => !isChair(x) && x.canPublish && (x.video ?? x.audio)) ??
-      list.find((x) => isChair(x) && x.video) ??
-      list.find(isChair) ??
-      list.find((x) => x.video) ??
-      null;
+    programme.value = programmeOf(list, metadata.value?.spotlight);
     canPublish.value = onAir(r.localParticipant);
     microphone.value = microphoneOf(
       r.localParticipant.getTrackPublication(Track.Source.Microphone),
@@ -242,19 +111,6 @@ export function useConference(
       perms?.canPublishSources
         .map((s) => Track.sourceFromProto(s))
         .includes(Track.Source.ScreenShare) === true;
-  }
-
-  function report(): void {
-    const r = room;
-    const q = localQuality.value;
-    if (!r || r.state !== ConnectionState.Connected || q === 'unknown') return;
-    r.localParticipant
-      .publishData(new Uint8Array(encodeQualityReport(q)), {
-        reliable: true,
-        topic: QUALITY_REPORT_TOPIC,
-        destinationIdentities: [monitorIdentity(meetingId)],
-      })
-      .catch(() => undefined);
   }
 
   let previewPending = false;
@@ -359,10 +215,7 @@ export function useConference(
       })
       .on(RoomEvent.ConnectionQualityChanged, (q: ConnectionQuality, p: Participant) => {
         if (p === r.localParticipant) {
-          localQuality.value = QUALITY[q];
-          samples.push({ at: Date.now(), quality: QUALITY[q] });
-          if (samples.length > 50) samples.splice(0, samples.length - 50);
-          report();
+          quality.record(QUALITY[q]);
         }
         update();
       })
@@ -449,18 +302,14 @@ export function useConference(
   async function join(): Promise<void> {
     left = false;
     await loadDevices();
-    reportTimer ??= setInterval(() => {
-      report();
-      proposeAudioOnly.value = !audioOnly.value && shouldProposeAudioOnly(samples, Date.now());
-    }, QUALITY_REPORT_INTERVAL_MS / 2);
+    quality.start();
     await connect();
   }
 
   async function leave(): Promise<void> {
     left = true;
     clearTimeout(rejoinTimer);
-    clearInterval(reportTimer);
-    reportTimer = undefined;
+    quality.stop();
     stopPreview();
     const r = room;
     room = undefined;
@@ -471,10 +320,11 @@ export function useConference(
 
   async function setAudioOnly(on: boolean): Promise<void> {
     audioOnly.value = on;
-    proposeAudioOnly.value = false;
+    quality.proposeAudioOnly.value = false;
     const r = room;
     if (on) stopPreview();
-    else void startPreview();
+    // Before joining the device check shows the camera; the bridge opens it on joining.
+    else if (r) void startPreview();
     if (r) {
       for (const p of r.remoteParticipants.values())
         for (const pub of p.videoTrackPublications.values()) pub.setSubscribed(!on);
@@ -524,18 +374,20 @@ export function useConference(
     programme,
     metadata,
     preview,
-    localQuality,
+    localQuality: quality.localQuality,
     canPublish,
     microphone,
     setMicrophoneMuted,
     audioOnly,
-    proposeAudioOnly,
+    proposeAudioOnly: quality.proposeAudioOnly,
     audioBlocked,
     startAudio,
     devices,
     activeDevice,
     speakerChoice: chosen.speakerChoice,
     refreshDevices: loadDevices,
+    confirmDevices: () => chosen.rememberAll(),
+    knowsDevices: () => chosen.knownPresent(),
     screenSharing,
     canShareScreen,
     setScreenShare,

@@ -1,7 +1,13 @@
 import { ref } from 'vue';
 import type { Ref } from 'vue';
 import { conferenceRoomOptions } from '../../../media/contracts/client-options';
-import { deviceKinds, pickDevice, readRemembered, remember } from './device-memory';
+import {
+  deviceKinds,
+  pickDevice,
+  readRemembered,
+  remember,
+  rememberedPresent,
+} from './device-memory';
 import type { DeviceKind } from './device-memory';
 
 export type { DeviceKind } from './device-memory';
@@ -21,6 +27,13 @@ export interface Devices {
   refresh(): Promise<void>;
   /** Chooses a device and remembers it for the next visit on this browser. */
   choose(kind: DeviceKind, deviceId: string): void;
+  /** Remembers every current choice (the user confirmed them in the device check). */
+  rememberAll(): void;
+  /**
+   * Lists the devices again and says whether the remembered microphone (and camera, when one
+   * is plugged in) are present: false on a first visit or without the permission.
+   */
+  knownPresent(): Promise<boolean>;
 }
 
 /** Whether this browser lets a page choose the speaker. */
@@ -65,7 +78,24 @@ export function useDevices(): Devices {
     remember(localStorage, kind, { deviceId, label: device?.label ?? '' });
   }
 
-  return { lists, selected, speakerChoice: canChooseSpeaker(), refresh, choose };
+  function rememberAll(): void {
+    for (const kind of deviceKinds) if (selected.value[kind]) choose(kind, selected.value[kind]);
+  }
+
+  async function knownPresent(): Promise<boolean> {
+    await refresh();
+    return rememberedPresent(lists.value, readRemembered(localStorage));
+  }
+
+  return {
+    lists,
+    selected,
+    speakerChoice: canChooseSpeaker(),
+    refresh,
+    choose,
+    rememberAll,
+    knownPresent,
+  };
 }
 
 /** LiveKit room options that capture from and play to the chosen devices. */

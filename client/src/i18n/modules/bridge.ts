@@ -1,6 +1,15 @@
 /** Strings of the bridge on the live screens: the hub on air, microphones, the end of a meeting. */
 export const vi = {
   bridge: {
+    prejoin: {
+      title: 'Chuẩn bị vào điểm cầu',
+      site: 'Điểm cầu: {name}',
+      hint: 'Chọn micrô, camera và loa; nói thử để thấy thanh mức âm chuyển động, xem hình camera và phát âm thanh thử. Xong thì bấm «Vào điểm cầu».',
+      waitingHint:
+        'Cuộc họp chưa bắt đầu. Kiểm tra thiết bị trong lúc chờ; bấm «Sẵn sàng» thì điểm cầu tự vào cầu khi cuộc họp bắt đầu.',
+      join: 'Vào điểm cầu',
+      ready: 'Sẵn sàng, vào khi cuộc họp bắt đầu',
+    },
     hub: {
       title: 'Điểm cầu chính (hội trường)',
       onAir: 'Đang phát lên cầu',
@@ -48,6 +57,15 @@ export const vi = {
 /** English strings; the same keys as {@link vi}. */
 export const en: typeof vi = {
   bridge: {
+    prejoin: {
+      title: 'Get ready to join the bridge',
+      site: 'Site: {name}',
+      hint: 'Choose the microphone, camera and speaker; say something to see the level bar move, look at the camera picture and play a test sound. Then press “Join the bridge”.',
+      waitingHint:
+        'The meeting has not started. Check your devices while you wait; press “Ready” and the site joins the bridge when the meeting starts.',
+      join: 'Join the bridge',
+      ready: 'Ready: join when the meeting starts',
+    },
     hub: {
       title: 'Hub (main hall)',
       onAir: 'On air',

@@ -19,8 +19,9 @@ describe('meetingEntries', () => {
     expect(meetingEntries({ state: 'live', myRoles: ['host_admin'] })).toEqual(['hall']);
   });
 
-  it('offers only the console, to the chair, before the start', () => {
+  it('offers the chair the console and a site operator the bridge (to check devices) before the start', () => {
     expect(meetingEntries({ state: 'scheduled', myRoles: ['chair'] })).toEqual(['chair']);
+    expect(meetingEntries({ state: 'scheduled', myRoles: ['site_operator'] })).toEqual(['bridge']);
     expect(meetingEntries({ state: 'scheduled', myRoles: ['delegate'] })).toEqual([]);
   });
 

@@ -19,7 +19,8 @@ const attends: readonly MyMeetingRole[] = ['delegate', 'presenter', 'observer', 
  * caller's roles in it and its state: while it is live, the chair drives it from the console,
  * the secretary keeps the minutes, delegates sit in the room, site operators run their bridge,
  * and the chair or the host's administrator puts the hall screen up; before it starts the chair
- * opens the console (to start it there); once it has ended everyone taking part reads the minutes.
+ * opens the console (to start it there) and site operators check their devices on the bridge
+ * view (it joins at the start); once it has ended everyone taking part reads the minutes.
  */
 export function meetingEntries(m: Pick<Meeting, 'state' | 'myRoles'>): EntryKind[] {
   const roles = m.myRoles ?? [];
@@ -36,6 +37,7 @@ export function meetingEntries(m: Pick<Meeting, 'state' | 'myRoles'>): EntryKind
     if (has('chair') || has('host_admin')) add('hall');
   } else if (m.state === 'scheduled') {
     if (has('chair')) add('chair');
+    if (has('site_operator')) add('bridge');
   } else if (m.state === 'ended' || m.state === 'minutes_published') {
     if (roles.length) add('minutes');
   }
