@@ -115,6 +115,12 @@ describe('the device check before a site joins the bridge (Chromium with fake me
   it('a site operator from the meetings list checks microphone, camera and speaker, and joins only on confirming', async () => {
     const meeting = await meetingWithTamHop();
     const { page } = await login('diemcau.tamhop');
+    const prefix = `/api/meetings/${meeting.id}`;
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith(prefix)) asked.push(path.slice(prefix.length));
+    });
     await bridgeFromList(page, meeting);
     await page.getByTestId('bridge-prejoin').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('prejoin-site').textContent()).toContain('Tam Hợp');
@@ -141,6 +147,8 @@ describe('the device check before a site joins the bridge (Chromium with fake me
     await eventually(() => videoWidth(page, '.preview video'), { timeout: 15_000 }).toBeGreaterThan(
       0,
     );
+    // The bridge opened with the snapshot and the stream; joining asked for its media token.
+    expect(asked.sort()).toEqual(['/conference/token', '/live', '/live/state']);
   });
 
   it('devices chosen in the check are remembered: the next visit joins by itself, the check one click away', async () => {
