@@ -139,9 +139,14 @@ describe('the device check before a site joins the bridge (Chromium with fake me
     expect(await page.getByTestId('programme').count()).toBe(0);
     expect(await tamHopConnected(meeting)).toBe(false);
 
+    // A chat message started while checking is still there on the bridge.
+    await page.getByTestId('chat-input').fill('Xin chào');
     await page.getByTestId('bridge-join').click();
     await connected(page);
     expect(await page.getByTestId('bridge-prejoin').count()).toBe(0);
+    expect(await page.getByTestId('chat-input').inputValue()).toBe('Xin chào');
+    // The operator has no seat in the room: no link there.
+    expect(await page.getByRole('link', { name: 'Phòng họp' }).count()).toBe(0);
     await eventually(() => tamHopConnected(meeting), { timeout: 20_000 }).toBe(true);
     // The site's own camera on the bridge.
     await eventually(() => videoWidth(page, '.preview video'), { timeout: 15_000 }).toBeGreaterThan(
