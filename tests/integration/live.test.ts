@@ -164,7 +164,10 @@ describe('live state across two API processes', () => {
     const m = await buildMeeting({ secretary }, dir, { state: 'live' });
     const first = await stream(d1, m.id);
     await secretary.post(`/api/meetings/${m.id}/agenda`, { title: 'Trước khi mất kết nối' });
-    await first.sse.next((e) => e.event === 'message', 'the first event');
+    await first.sse.next(
+      (e) => e.event === 'message' && (JSON.parse(e.data) as LiveEvent).type === 'agenda.changed',
+      'the first agenda change',
+    );
     const lastSeen = must(live(first.sse).at(-1)).seq;
     await first.sse.close();
 
