@@ -265,6 +265,15 @@ describe('every screen fits a phone', () => {
         // Invited back from the same screen, as a delegate (the form's default role).
         await page.getByTestId('invite-people').click();
         await page.keyboard.type('hoang duc');
+        // The list of people stays as wide as the field, inside the screen.
+        const listId = await page
+          .getByTestId('invite-people')
+          .getByRole('combobox')
+          .getAttribute('aria-controls');
+        const list = page.locator(`[id="${must(listId)}"]`);
+        await list.getByText(name).waitFor();
+        const listAt = await placement(page, list);
+        expect(listAt.right).toBeLessThanOrEqual(listAt.width);
         await pickOption(page, 'invite-people', name);
         // The open list is closed first: closing it reflows the form under the pointer.
         await page.getByRole('heading', { name: 'Thành phần tham dự' }).click();
