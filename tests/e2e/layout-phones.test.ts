@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { Page as ApiPage } from '../../server/contracts/common';
-import type { Meeting } from '../../server/contracts/meetings';
+import type { Meeting, Participant, Site } from '../../server/contracts/meetings';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
 import { seriousViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
@@ -10,6 +10,7 @@ import { must } from '../support/must';
 import { demoClients } from '../support/records';
 import { startTestApp } from '../support/stack';
 import type { TestApp } from '../support/stack';
+import { pickOption } from './meetings-ui';
 
 /**
  * Every screen, for each role, on the two phone sizes people use: nothing sticks out past the
@@ -77,6 +78,23 @@ async function settled(page: Page): Promise<void> {
         observer.observe(document.body, { subtree: true, childList: true });
       }),
   );
+}
+
+/**
+ * Where `locator`'s element lies once scrolled to, against the viewport, and whether the page
+ * scrolls sideways.
+ */
+async function placement(
+  page: Page,
+  locator: Locator,
+): Promise<{ left: number; right: number; height: number; width: number; pageWidth: number }> {
+  await locator.scrollIntoViewIfNeeded();
+  const box = must(await locator.boundingBox());
+  const { width, pageWidth } = await page.evaluate(() => ({
+    width: window.innerWidth,
+    pageWidth: document.documentElement.scrollWidth,
+  }));
+  return { left: box.x, right: box.x + box.width, height: box.height, width, pageWidth };
 }
 
 /** Elements whose right edge lies past the viewport and that no scrolling box of theirs holds. */
@@ -189,4 +207,115 @@ describe('every screen fits a phone', () => {
       });
     }
   }
+  describe("a meeting's manager at 360 px", () => {
+    const DRAFT = 'Họp chuyên đề về chuyển đổi số';
+    let draftId = '';
+
+    beforeAll(async () => {
+      const c = await demoClients(app.url);
+      const all = (await c.secretary.get<ApiPage<Meeting>>('/api/meetings?pageSize=100')).body;
+      draftId = must(all.items.find((m) => m.title === DRAFT)).id;
+    });
+
+    /** The secretary's page of the draft meeting, reached from the meetings list. */
+    async function openDraft(): Promise<{ page: Page; close: () => Promise<void> }> {
+      const { page, context } = await browser.newPage({ viewport: { width: 360, height: 640 } });
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await page.goto(app.url + '/login');
+      await page.getByTestId('login-username').fill('thuky');
+      await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('welcome').waitFor();
+      await page
+        .getByRole('navigation', { name: 'Menu chính' })
+        .getByRole('link', { name: 'Cuộc họp' })
+        .click();
+      await page.getByRole('link', { name: DRAFT }).click();
+      await page.getByTestId('meeting-heading').waitFor();
+      return { page, close: () => context.close() };
+    }
+
+    /** Accepts the removal dialog that asks about `name`. */
+    async function confirmRemoval(page: Page, name: string): Promise<void> {
+      const dialog = page.getByRole('dialog', { name: 'Bỏ' });
+      await dialog.getByText(`Bỏ “${name}” khỏi cuộc họp?`).waitFor();
+      await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+    }
+
+    it('removes a participant with a remove button on screen, after confirming', async () => {
+      const name = 'Hoàng Đức Cường';
+      const c = await demoClients(app.url);
+      const { page, close } = await openDraft();
+      try {
+        const item = page.getByTestId('participant-item').filter({ hasText: name });
+        const remove = item.getByTestId('participant-remove');
+        const at = await placement(page, remove);
+        expect(at.pageWidth).toBeLessThanOrEqual(at.width);
+        expect(at.left).toBeGreaterThanOrEqual(0);
+        expect(at.right).toBeLessThanOrEqual(at.width);
+        expect(at.height).toBeGreaterThanOrEqual(24);
+        await expect.poll(() => item.textContent()).toContain('Đại biểu · Sở Nội vụ');
+
+        await remove.click();
+        await confirmRemoval(page, name);
+        await item.waitFor({ state: 'detached' });
+        const left = await c.secretary.get<Participant[]>(`/api/meetings/${draftId}/participants`);
+        expect(left.body.map((p) => p.fullName)).not.toContain(name);
+
+        // Invited back from the same screen, as a delegate (the form's default role).
+        await page.getByTestId('invite-people').click();
+        await page.keyboard.type('hoang duc');
+        // The list of people stays as wide as the field, inside the screen.
+        const listId = await page
+          .getByTestId('invite-people')
+          .getByRole('combobox')
+          .getAttribute('aria-controls');
+        const list = page.locator(`[id="${must(listId)}"]`);
+        await list.getByText(name).waitFor();
+        const listAt = await placement(page, list);
+        expect(listAt.right).toBeLessThanOrEqual(listAt.width);
+        await pickOption(page, 'invite-people', name);
+        // The open list is closed first: closing it reflows the form under the pointer.
+        await page.getByRole('heading', { name: 'Thành phần tham dự' }).click();
+        await page.getByRole('button', { name: 'Mời', exact: true }).click();
+        await item.waitFor();
+      } finally {
+        await close();
+      }
+    });
+
+    it('removes a site with a remove button on screen, after confirming', async () => {
+      const name = 'Xã Tam Hợp';
+      const c = await demoClients(app.url);
+      const { page, close } = await openDraft();
+      try {
+        const item = page.getByTestId('site-item').filter({ hasText: name });
+        const remove = item.getByTestId('site-remove');
+        const at = await placement(page, remove);
+        expect(at.pageWidth).toBeLessThanOrEqual(at.width);
+        expect(at.left).toBeGreaterThanOrEqual(0);
+        expect(at.right).toBeLessThanOrEqual(at.width);
+        expect(at.height).toBeGreaterThanOrEqual(24);
+        const edit = await placement(page, item.getByTestId('site-operators-edit'));
+        expect(edit.right).toBeLessThanOrEqual(edit.width);
+        expect(edit.height).toBeGreaterThanOrEqual(24);
+
+        await remove.click();
+        await confirmRemoval(page, name);
+        await item.waitFor({ state: 'detached' });
+        const left = await c.secretary.get<Site[]>(`/api/meetings/${draftId}/sites`);
+        expect(left.body.map((s) => s.name)).not.toContain(name);
+
+        // Added back from the same screen.
+        const picker = page.getByTestId('site-picker');
+        await picker.getByRole('combobox', { name: 'Đơn vị' }).click();
+        await page.keyboard.type('tam hop');
+        await page.locator('.el-tree-node__content', { hasText: name }).first().click();
+        await picker.getByRole('button', { name: 'Thêm điểm cầu' }).click();
+        await item.waitFor();
+      } finally {
+        await close();
+      }
+    });
+  });
 });
