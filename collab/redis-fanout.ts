@@ -56,11 +56,24 @@ export class RedisFanout {
     }
     this.sub.on('messageBuffer', this.onMessage);
     this.sub.on('ready', () => {
-      if (this.subReadyOnce) {
-        this.logger.warn({}, 'reconnected to Redis; reloading the open documents');
-        this.handlers.resync(this.docNames());
+      if (!this.subReadyOnce) {
+        this.subReadyOnce = true;
+        return;
       }
-      this.subReadyOnce = true;
+      this.logger.warn({}, 'reconnected to Redis; reloading the open documents');
+      // ioredis resubscribes by itself, but 'ready' can come before Redis has confirmed it. An
+      // update published in between reaches nobody here, and if it was stored after the reload
+      // read the database it is lost for good. So subscribe again (idempotent) and reload only
+      // once Redis confirmed: everything published later arrives, everything earlier is stored.
+      const channels = [...this.channels];
+      const subscribed = channels.length > 0 ? this.sub.subscribe(...channels) : Promise.resolve();
+      subscribed
+        .catch((err: unknown) => {
+          this.logger.warn({ err }, 'redis resubscribe failed');
+        })
+        .finally(() => {
+          if (!this.closed) this.handlers.resync(this.docNames());
+        });
     });
     this.pub.on('ready', () => {
       if (!this.publishFailed) return;
