@@ -150,6 +150,6 @@ writeBenchSection(
   'recorder',
   'Programme video recorder: CPU per recording',
   body,
-  'BENCH_BASELINE_REF=dfa420a npm run bench -- recorder',
+  `BENCH_BASELINE_REF=${process.env.BENCH_BASELINE_REF ?? 'main'} npm run bench -- recorder`,
 );
 await dispose();

@@ -433,7 +433,7 @@ async function main(): Promise<void> {
     'records',
     'Meeting records: listing meetings and casting ballots, 200 clients',
     body + '\n\n' + NOTE,
-    'BENCH_BASELINE_REF=dfa420a npm run bench -- records',
+    `BENCH_BASELINE_REF=${process.env.BENCH_BASELINE_REF ?? 'main'} npm run bench -- records`,
   );
 }
 

@@ -340,7 +340,7 @@ ${fan.join('\n')}
     'room',
     'Opening the meeting room: a province arrives at once',
     body,
-    'BENCH_BASELINE_REF=dfa420a npm run bench -- room',
+    `BENCH_BASELINE_REF=${process.env.BENCH_BASELINE_REF ?? 'main'} npm run bench -- room`,
   );
 }
 
