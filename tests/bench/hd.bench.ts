@@ -269,7 +269,6 @@ async function runTree(tree: AppTree): Promise<Step[]> {
     await stopBotProcesses(workers, { type: 'stop' } satisfies HdWorkerCommand);
     await media?.end(meetingId).catch(() => undefined);
     await media?.close().catch(() => undefined);
-    await dispose();
     await supervisor.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -291,6 +290,16 @@ function baselineStatement(): { text: string; tree: AppTree | null } {
 }
 
 async function main(): Promise<void> {
+  try {
+    await measureAll();
+  } finally {
+    // Once, at the very end: rtc-node's FFI cannot be used again after dispose(), and the next
+    // tree's MediaService starts its meeting monitor (an rtc-node room) in this process.
+    await dispose();
+  }
+}
+
+async function measureAll(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
   const base = baselineStatement();
   let baseText = base.text;

@@ -1,6 +1,8 @@
 // A child process of media.bench.ts holding a share of the site bots (one @livekit/rtc-node FFI
 // per process). It obeys messages from the parent and answers with measurements.
+import { RoomEvent } from '@livekit/rtc-node';
 import { ConferenceBot } from '../../media/bots/conference-bot';
+import { floorGrantedIn } from '../../media/contracts/grant-profiles';
 import {
   errorMessage as message,
   exitBotProcess,
@@ -39,6 +41,8 @@ export type WorkerReport =
   | { type: 'not_heard'; identity: string; error: string }
   | { type: 'published'; identity: string }
   | { type: 'published_muted'; identity: string }
+  /** The site saw the floor attribute (and unmuted its microphone), at this Date.now(). */
+  | { type: 'floor_seen'; identity: string; at: number }
   | { type: 'publish_failed'; identity: string; error: string }
   | { type: 'unpublished'; identity: string }
   | { type: 'cpu'; userMs: number; systemMs: number; rssMb: number }
@@ -100,6 +104,11 @@ async function joinOne(
   const joinedAt = Date.now();
   const listening = bot;
   if (command.mutedToneHz !== undefined) {
+    // The bot unmutes on this event too (it registered first): report when that happened.
+    listening.room.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
+      if (participant.identity === site.identity && floorGrantedIn(participant.attributes))
+        send({ type: 'floor_seen', identity: site.identity, at: Date.now() });
+    });
     listening.publishTone(command.mutedToneHz, { muted: true, dtx: true }).then(
       () => send({ type: 'published_muted', identity: site.identity }),
       (err: unknown) =>

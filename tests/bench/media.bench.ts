@@ -22,6 +22,8 @@ import { randomObjectId } from '../support/media';
 import { measureBoth } from './baseline';
 import type { AppTree, RunningApp } from './baseline';
 import { processTicks, until } from './bench-process';
+import { GrantProfiler, requestBreakdown } from './grant-profile';
+import type { GrantTimes } from './grant-profile';
 import { percentile, writeBenchSection } from './report';
 import type { WorkerCommand, WorkerReport } from './media-bench-worker';
 
@@ -145,6 +147,7 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
   const workers: ChildProcess[] = [];
   let hub: ConferenceBot | undefined;
   let media: MediaService | undefined;
+  const profiler = new GrantProfiler();
   const meetingId = randomObjectId();
   let stopping = false;
   let workerOf = new Map<string, number>();
@@ -183,6 +186,7 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
     let retried = 0;
     const publishedAt = new Map<string, number>();
     const publishedMuted = new Set<string>();
+    const floorSeenAt = new Map<string, number>();
     const acks = new Map<string, WorkerReport['type']>();
     const workerCpu = new Map<number, { userMs: number; systemMs: number; rssMb: number }>();
     // WORKERS processes hold the background sites at a lower CPU priority; one more,
@@ -211,6 +215,7 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
         if ('identity' in r) acks.set(r.identity, r.type);
         if (r.type === 'published') publishedAt.set(r.identity, Date.now());
         if (r.type === 'published_muted') publishedMuted.add(r.identity);
+        if (r.type === 'floor_seen') floorSeenAt.set(r.identity, r.at);
       });
       if (w < WORKERS && child.pid) setPriority(child.pid, BACKGROUND_NICE);
       child.on('exit', (code, signal) => {
@@ -338,22 +343,34 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
     const speakingHub = hub;
     speakingHub.setMicMuted(true);
     await until(() => speakingHub.micMuted === true, 'the hub muted', 10_000);
-    const grants: { total: number; api: number; publish: number; unmuteSeen: number }[] = [];
+    const grants: {
+      total: number;
+      api: number;
+      publish: number;
+      unmuteSeen: number;
+      siteSawFloor: number;
+      times: GrantTimes;
+    }[] = [];
     let probeGrants = 0;
+    profiler.install();
     const floorCpuStart = { lk: processTicks(livekitPid), t: performance.now() };
     for (const identity of probes) {
       if (!joined.has(identity)) continue;
       probeGrants++;
       const w = workerOf.get(identity) ?? 0;
       unmutedAt.delete(identity);
+      floorSeenAt.delete(identity);
       const t0 = Date.now();
       const hearing = hub.waitForTone(identity, SITE_HZ, 10_000);
       hearing.catch(() => undefined);
+      const times = profiler.begin();
       try {
         await media.control.grantFloor(meetingId, identity);
       } catch (err) {
         failures.push(`grant ${identity}: ${(err as Error).message}`);
         continue;
+      } finally {
+        profiler.end();
       }
       const apiMs = Date.now() - t0;
       acks.delete(identity);
@@ -365,6 +382,8 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
           api: apiMs,
           publish: (publishedAt.get(identity) ?? heardAt) - t0,
           unmuteSeen: (unmutedAt.get(identity) ?? heardAt) - t0,
+          siteSawFloor: (floorSeenAt.get(identity) ?? heardAt) - t0,
+          times,
         });
       } catch (err) {
         failures.push(`floor ${identity}: ${(err as Error).message}`);
@@ -397,6 +416,8 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
         failures.push(`floor end ${identity}: ${(err as Error).message}`);
       }
     }
+    const loopDelay = profiler.loopDelay();
+    profiler.uninstall();
     const floorCpu =
       ((processTicks(livekitPid) - floorCpuStart.lk) /
         CLK_TCK /
@@ -449,7 +470,7 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
     const probeHeard = [...heard].filter(([id]) => probes.has(id)).map(([, ms]) => ms);
     const totals = grants.map((g) => g.total);
     const last = waves.at(-1);
-    const pick = (k: 'api' | 'publish' | 'unmuteSeen', q: number): string =>
+    const pick = (k: 'api' | 'publish' | 'unmuteSeen' | 'siteSawFloor', q: number): string =>
       fmt(
         percentile(
           grants.map((g) => g[k]),
@@ -488,6 +509,20 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
         : `${pick('publish', 50)} / ${pick('publish', 95)} ms`,
     );
     f.set(
+      'of which: each server API request of the grant call, p50 / p95 (count)',
+      requestBreakdown(grants.map((g) => g.times)),
+    );
+    if (lib.mutedAtJoin) {
+      f.set(
+        'of which: the site sees the floor attribute and unmutes, p50 / p95',
+        `${pick('siteSawFloor', 50)} / ${pick('siteSawFloor', 95)} ms`,
+      );
+    }
+    f.set(
+      "Bench process's event-loop delay during the grants, p50 / p99 / max",
+      `${fmt(loopDelay.p50)} / ${fmt(loopDelay.p99)} / ${fmt(loopDelay.max)} ms`,
+    );
+    f.set(
       `Roll call of ${sites.length} sites`,
       `${fmt(rollCallMs)} ms; ${rollCall.counts.connected} connected`,
     );
@@ -521,6 +556,7 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
     return f;
   } finally {
     stopping = true;
+    profiler.uninstall();
     await Promise.all(
       workers.map(
         (w) =>
