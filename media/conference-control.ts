@@ -1,5 +1,5 @@
 import type { CurrentItem, RoomMetadata } from './contracts/conference-room';
-import type { TrackSourceName } from './contracts/grant-profiles';
+import type { ConferenceRole, TrackSourceName } from './contracts/grant-profiles';
 import * as floor from './conference-floor';
 import { toParticipant } from './conference-participant';
 import type { ConferenceParticipant } from './conference-participant';
@@ -13,6 +13,11 @@ export type { OpenRoomInput } from './conference-room';
 /** Options of {@link ConferenceControl}. */
 export interface ConferenceControlOptions extends RoomLimits {
   endpoint: LivekitEndpoint;
+  /**
+   * The role of a connected participant as this process already knows it (the meeting's
+   * monitor), or null; lets a floor grant skip asking LiveKit. Must not throw.
+   */
+  knownRole?: (meetingId: string, identity: string) => Promise<ConferenceRole | null>;
 }
 
 /**
@@ -26,9 +31,11 @@ export interface ConferenceControlOptions extends RoomLimits {
 export class ConferenceControl {
   private readonly api: LivekitRoomApi;
   private readonly rooms: ConferenceRooms;
+  private readonly knownRole: ConferenceControlOptions['knownRole'];
 
   constructor(options: ConferenceControlOptions) {
     this.api = new LivekitRoomApi(options.endpoint);
+    this.knownRole = options.knownRole;
     this.rooms = new ConferenceRooms(this.api, options);
   }
 
@@ -98,12 +105,13 @@ export class ConferenceControl {
    * @throws MediaError `not_connected`, `room_not_found`, `not_allowed` for a role that never
    *   takes the floor (observer, helpers) or a source the role may not use.
    */
-  grantFloor(
+  async grantFloor(
     meetingId: string,
     identity: string,
     sources?: readonly TrackSourceName[],
   ): Promise<ConferenceParticipant> {
-    return floor.grantFloor(this.api, meetingId, identity, sources);
+    const role = (await this.knownRole?.(meetingId, identity)) ?? null;
+    return floor.grantFloor(this.api, meetingId, identity, sources, role);
   }
 
   /**

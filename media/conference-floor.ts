@@ -25,8 +25,39 @@ export async function grantFloor(
   meetingId: string,
   identity: string,
   sources?: readonly TrackSourceName[],
+  knownRole?: ConferenceRole | null,
 ): Promise<ConferenceParticipant> {
-  const { info, role } = await floorTaker(api, meetingId, identity);
+  // The fast path: the role is known from the meeting's monitor (the metadata LiveKit gave it,
+  // which only the server's token sets), so the grant goes straight to UpdateParticipant,
+  // whose answer carries the tracks to unmute: one server request fewer before the site
+  // learns it has the floor.
+  if (knownRole && canHoldFloor(knownRole)) {
+    const chosen = floorSources(knownRole, sources);
+    const updated = await setFloor(api, meetingId, identity, knownRole, chosen);
+    const actual = roleOf(updated);
+    if (actual === knownRole) return toParticipant(updated);
+    // The monitor's view was stale (the identity rejoined with another role): apply the role
+    // LiveKit holds now, or take back what was granted.
+    if (actual && canHoldFloor(actual)) {
+      return toParticipant(
+        await setFloor(api, meetingId, identity, actual, floorSources(actual, sources)),
+      );
+    }
+    if (actual) await setFloor(api, meetingId, identity, actual, null);
+    throw cannotHoldFloor(identity, actual);
+  }
+  const role = await floorTaker(api, meetingId, identity);
+  return toParticipant(await setFloor(api, meetingId, identity, role, floorSources(role, sources)));
+}
+
+/**
+ * The sources a grant opens: those asked, each allowed to the role, or all the role's.
+ * @throws MediaError `not_allowed`.
+ */
+function floorSources(
+  role: ConferenceRole,
+  sources: readonly TrackSourceName[] | undefined,
+): readonly TrackSourceName[] {
   const allowed = grantProfiles[role].floorSources;
   const chosen = sources ?? allowed;
   const bad = chosen.filter((s) => !allowed.includes(s));
@@ -36,7 +67,7 @@ export async function grantFloor(
       `The floor opens only ${allowed.join(', ')} for a ${role}.`,
     );
   }
-  return setFloor(api, meetingId, info, role, chosen);
+  return chosen;
 }
 
 /** Ends the floor (see ConferenceControl.endFloor). */
@@ -45,8 +76,8 @@ export async function endFloor(
   meetingId: string,
   identity: string,
 ): Promise<ConferenceParticipant> {
-  const { info, role } = await floorTaker(api, meetingId, identity);
-  return setFloor(api, meetingId, info, role, null);
+  const role = await floorTaker(api, meetingId, identity);
+  return toParticipant(await setFloor(api, meetingId, identity, role, null));
 }
 
 /** Mutes again what a participant unmuted without the floor (see ConferenceControl.enforceFloor). */
@@ -115,36 +146,44 @@ async function floorTaker(
   api: LivekitRoomApi,
   meetingId: string,
   identity: string,
-): Promise<{ info: ParticipantInfo; role: ConferenceRole }> {
+): Promise<ConferenceRole> {
   const info = await api.participantInfo(meetingId, identity);
   const role = roleOf(info);
-  if (!role || !canHoldFloor(role)) {
-    throw new MediaError(
-      'not_allowed',
-      role && alwaysPublishes(role)
-        ? `${identity} (${role}) always has the floor.`
-        : `${identity} cannot take the floor (role ${role ?? 'unknown'}).`,
-    );
-  }
-  return { info, role };
+  if (!role || !canHoldFloor(role)) throw cannotHoldFloor(identity, role);
+  return role;
 }
 
+function cannotHoldFloor(identity: string, role: ConferenceRole | null): MediaError {
+  return new MediaError(
+    'not_allowed',
+    role && alwaysPublishes(role)
+      ? `${identity} (${role}) always has the floor.`
+      : `${identity} cannot take the floor (role ${role ?? 'unknown'}).`,
+  );
+}
+
+/**
+ * Sets the floor attribute and the publish permission of a participant of `role` (its grant
+ * profile, the floor's sources added when `granted`), then unmutes or mutes its microphone.
+ * @returns LiveKit's view after the change (the mute state set).
+ */
 async function setFloor(
   api: LivekitRoomApi,
   meetingId: string,
-  info: ParticipantInfo,
+  identity: string,
   role: ConferenceRole,
   granted: readonly TrackSourceName[] | null,
-): Promise<ConferenceParticipant> {
+): Promise<ParticipantInfo> {
   const on = granted !== null;
   const sources = [...new Set([...joinSources(role), ...(granted ?? [])])];
-  // LiveKit replaces the whole permission: start from the current one.
-  const current = info.permission;
+  // LiveKit replaces the whole permission: the role's profile (the token's grants) with the
+  // floor's sources.
+  const profile = grantProfiles[role];
   const permission: Partial<ParticipantPermission> = {
-    canSubscribe: current?.canSubscribe ?? true,
-    canPublishData: current?.canPublishData ?? false,
+    canSubscribe: profile.canSubscribe,
+    canPublishData: profile.canPublishData,
     canUpdateMetadata: false,
-    hidden: current?.hidden ?? false,
+    hidden: profile.hidden,
     canPublish: sources.length > 0,
     canPublishSources: sources.map((s) => TRACK_SOURCE[s]),
   };
@@ -153,13 +192,13 @@ async function setFloor(
   // any microphone unmuted by a participant that does not hold the floor (enforceFloor).
   const updated = await api.call(
     () =>
-      api.client.updateParticipant(name, info.identity, {
+      api.client.updateParticipant(name, identity, {
         permission,
         // An empty value deletes the attribute.
         attributes: { [FLOOR_ATTRIBUTE]: on ? FLOOR_GRANTED : '' },
       }),
     meetingId,
-    info.identity,
+    identity,
   );
   const unmute = on && granted.includes('microphone');
   const mic = TRACK_SOURCE.microphone;
@@ -169,13 +208,13 @@ async function setFloor(
   );
   for (const track of toChange) {
     await api.call(
-      () => api.client.mutePublishedTrack(name, info.identity, track.sid, !on),
+      () => api.client.mutePublishedTrack(name, identity, track.sid, !on),
       meetingId,
-      info.identity,
+      identity,
     );
     track.muted = !on;
   }
-  return toParticipant(updated);
+  return updated;
 }
 
 async function muteSource(

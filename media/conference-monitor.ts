@@ -3,6 +3,7 @@ import type { Participant, RemoteParticipant, Room, TrackPublication } from '@li
 import { createConferenceToken } from './access-tokens';
 import { decodeQualityReport, QUALITY_REPORT_TOPIC } from './contracts/connection-quality';
 import { alwaysPublishes, floorGrantedIn } from './contracts/grant-profiles';
+import type { ConferenceRole } from './contracts/grant-profiles';
 import { parseParticipantMetadata } from './contracts/participant-metadata';
 import { isServiceIdentity } from './contracts/participant-identity';
 import type { LivekitEndpoint } from './livekit-health';
@@ -100,6 +101,16 @@ export class ConferenceMonitor {
   /** What the monitor has seen, by identity (a copy). */
   snapshot(): Map<string, ParticipantObservation> {
     return new Map([...this.observations].map(([k, v]) => [k, { ...v }]));
+  }
+
+  /**
+   * The role of a connected participant from the metadata LiveKit gave this monitor (which
+   * only the server's token sets: participants may not update their metadata); null when the
+   * monitor does not see it connected.
+   */
+  roleOf(identity: string): ConferenceRole | null {
+    const participant = this.room.remoteParticipants.get(identity);
+    return participant ? (parseParticipantMetadata(participant.metadata)?.role ?? null) : null;
   }
 
   /** Whether the monitor is still connected. */

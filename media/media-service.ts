@@ -5,6 +5,7 @@ import type { OpenRoomInput } from './conference-control';
 import { ConferenceMonitor } from './conference-monitor';
 import type { ConferenceJoinInfo } from './contracts/client-options';
 import type { RoomMetadata } from './contracts/conference-room';
+import type { ConferenceRole } from './contracts/grant-profiles';
 import type { ConferenceUnit } from './contracts/participant-metadata';
 import type { RollCall } from './contracts/roll-call';
 import { EgressController } from './egress-controller';
@@ -61,7 +62,11 @@ export class MediaService {
 
   constructor(private readonly options: MediaServiceOptions) {
     const { livekit } = options;
-    this.control = new ConferenceControl({ endpoint: livekit, ...options.room });
+    this.control = new ConferenceControl({
+      endpoint: livekit,
+      ...options.room,
+      knownRole: (meetingId, identity) => this.monitoredRole(meetingId, identity),
+    });
     this.webhook = new ConferenceWebhook({ apiKey: livekit.apiKey, apiSecret: livekit.apiSecret });
     this.egress = new EgressController(livekit, options.egress);
   }
@@ -189,6 +194,12 @@ export class MediaService {
   async close(): Promise<void> {
     await Promise.allSettled([...this.recorders.keys()].map((id) => this.stopRecording(id)));
     await Promise.allSettled([...this.monitors.keys()].map((id) => this.stopMonitor(id)));
+  }
+
+  /** A participant's role as the meeting's running monitor sees it; null otherwise. */
+  private async monitoredRole(meetingId: string, identity: string): Promise<ConferenceRole | null> {
+    const monitor = await this.monitors.get(meetingId)?.catch(() => null);
+    return monitor?.connected ? monitor.roleOf(identity) : null;
   }
 
   private ensureMonitor(meetingId: string): Promise<ConferenceMonitor> {
