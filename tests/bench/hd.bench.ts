@@ -324,7 +324,12 @@ async function measureAll(): Promise<void> {
     hdReport(setup, steps, baseText) +
     `\n\nMachine load average (1 min) before / after: ${fmt(loadBefore, 1)} / ${fmt(loadavg()[0] ?? 0, 1)} (other developers' jobs share this machine).`;
   console.log(body);
-  writeBenchSection('hd', 'Video: 40 sites with HD picture', body, 'npm run bench -- hd');
+  writeBenchSection(
+    'hd',
+    'Video: 40 sites with HD picture',
+    body,
+    `BENCH_BASELINE_REF=${process.env.BENCH_BASELINE_REF ?? 'main'} npm run bench -- hd`,
+  );
 }
 
 main().then(
