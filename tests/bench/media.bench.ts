@@ -518,6 +518,18 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
         `${pick('siteSawFloor', 50)} / ${pick('siteSawFloor', 95)} ms`,
       );
     }
+    if (lib.mutedAtJoin) {
+      const slowest = [...grants].sort((a, b) => b.total - a.total).slice(0, 3);
+      f.set(
+        'The three slowest grants: to the audio (the API call: its requests; the site sees the floor; the hub is told of the unmute), ms',
+        slowest
+          .map(
+            (g) =>
+              `${fmt(g.total)} (${fmt(g.api)}: ${g.times.requests.map((r) => `${r.method} ${fmt(r.ms)}`).join(', ')}; ${fmt(g.siteSawFloor)}; ${fmt(g.unmuteSeen)})`,
+          )
+          .join('; '),
+      );
+    }
     f.set(
       "Bench process's event-loop delay during the grants, p50 / p99 / max",
       `${fmt(loopDelay.p50)} / ${fmt(loopDelay.p99)} / ${fmt(loopDelay.max)} ms`,
