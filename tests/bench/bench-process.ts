@@ -3,7 +3,7 @@
 // bot processes (one @livekit/rtc-node FFI each).
 import { execSync, fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { dispose } from '@livekit/rtc-node';
 
@@ -15,6 +15,15 @@ export function processTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15)
+}
+
+/**
+ * Sets the nice value of every thread of a running process. Linux keeps niceness per thread and
+ * setpriority(pid) changes only the main one; threads started later inherit from their parent
+ * thread. Lowering it below 0 needs root.
+ */
+export function reniceAll(pid: number, nice: number): void {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) setPriority(Number(tid), nice);
 }
 
 function machineTicks(): { busy: number; total: number } {

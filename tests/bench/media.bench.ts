@@ -21,7 +21,7 @@ import type { MediaService } from '../../media/media-service';
 import { randomObjectId } from '../support/media';
 import { measureBoth } from './baseline';
 import type { AppTree, RunningApp } from './baseline';
-import { processTicks, until } from './bench-process';
+import { processTicks, reniceAll, until } from './bench-process';
 import { GrantProfiler, requestBreakdown } from './grant-profile';
 import type { GrantTimes } from './grant-profile';
 import { percentile, writeBenchSection } from './report';
@@ -39,6 +39,12 @@ const STEADY_MS = 8000;
  * 335) this tree's run still saturated the machine and slowed the grant call itself 5-fold.
  */
 const BACKGROUND_NICE = Number(process.env.BENCH_MEDIA_NICE ?? 19);
+/**
+ * Niceness of livekit-server (every thread) in both trees. On its own server the SFU does not
+ * wait for the CPU behind 146 simulated clients; here it does, and its API requests queue for
+ * the CPU (the grant's tail). 0 leaves it as started.
+ */
+const SFU_NICE = Number(process.env.BENCH_MEDIA_SFU_NICE ?? 0);
 /** Background sites that publish a muted microphone after the grants, to price them. */
 const MUTED_SAMPLE = Number(process.env.BENCH_MEDIA_MUTED_SAMPLE ?? 20);
 const CHAIR_HZ = 440;
@@ -153,6 +159,7 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Figures> {
   let workerOf = new Map<string, number>();
   try {
     const livekitPid = lk.pid;
+    if (SFU_NICE !== 0) reniceAll(livekitPid, SFU_NICE);
     const endpoint = lk.endpoint;
     console.log(
       `${tree.label} (${tree.commit}): ${lib.mutedAtJoin ? 'muted at join, grant unmutes' : 'publish on grant'}`,
@@ -603,13 +610,13 @@ async function main(): Promise<void> {
       ? `baseline ${baseline.tree.label} (${baseline.tree.commit})`
       : 'baseline (not found)';
     const body = [
-      `Each tree's app is started the same way (tests/bench/baseline.ts) and the bench drives the livekit-server that app started, with the tree's own media library (tokens, grants, floor control). ${SITES} sites join in three waves at ${JOIN_RATE} joins/s: the background sites in ${WORKERS} bot processes at nice ${BACKGROUND_NICE} (they take only the CPU the rest leaves), ${FLOOR_GRANTS} probe sites in one process at normal priority; every site subscribes to the hub's audio and listens until it hears the tone. Then the hub mutes its microphone (the chair stops talking when a site has the floor; this also spares the bots decoding the hub's tone) and each probe site takes the floor once (its first grant, the one that counts in a real meeting): the baseline's site publishes its microphone when granted, as its client did; this tree's probe sites published their microphone muted on joining (with DTX, as browsers publish) and the grant only unmutes it (server-side remote unmute; the client follows the floor attribute). In this tree every real site publishes a muted microphone at join, but here only the ${FLOOR_GRANTS} probe sites do: each muted publication costs this one machine a running Opus encoder in its bot (rtc-node's AudioEncoder thread, profiled with perf: about 2 % of one core per site, so the ${SITES - FLOOR_GRANTS} background sites would need several cores), while on a real network each site encodes on its own device. The 'price of muted microphones' row measures both sides: after the grants, some background sites publish theirs, and the added CPU of livekit-server and of the bots is read over the same window. The time runs from the grant call to the hub detecting the site's tone (40 ms of tone in 40 ms frames, so about 80 ms of it is detection). CPU from /proc; other developers' jobs share this machine (see the load average).`,
+      `Each tree's app is started the same way (tests/bench/baseline.ts) and the bench drives the livekit-server that app started, with the tree's own media library (tokens, grants, floor control). ${SITES} sites join in three waves at ${JOIN_RATE} joins/s: the background sites in ${WORKERS} bot processes at nice ${BACKGROUND_NICE} (they take only the CPU the rest leaves), livekit-server at nice ${SFU_NICE}, ${FLOOR_GRANTS} probe sites in one process at normal priority; every site subscribes to the hub's audio and listens until it hears the tone. Then the hub mutes its microphone (the chair stops talking when a site has the floor; this also spares the bots decoding the hub's tone) and each probe site takes the floor once (its first grant, the one that counts in a real meeting): the baseline's site publishes its microphone when granted, as its client did; this tree's probe sites published their microphone muted on joining (with DTX, as browsers publish) and the grant only unmutes it (server-side remote unmute; the client follows the floor attribute). In this tree every real site publishes a muted microphone at join, but here only the ${FLOOR_GRANTS} probe sites do: each muted publication costs this one machine a running Opus encoder in its bot (rtc-node's AudioEncoder thread, profiled with perf: about 2 % of one core per site, so the ${SITES - FLOOR_GRANTS} background sites would need several cores), while on a real network each site encodes on its own device. The 'price of muted microphones' row measures both sides: after the grants, some background sites publish theirs, and the added CPU of livekit-server and of the bots is read over the same window. The time runs from the grant call to the hub detecting the site's tone (40 ms of tone in 40 ms frames, so about 80 ms of it is detection). CPU from /proc; other developers' jobs share this machine (see the load average).`,
       '',
       `| Measure | ${baseLabel} | this tree (${current.tree.commit}) |`,
       '| --- | --- | --- |',
       ...keys.map((k) => `| ${k} | ${base.get(k) ?? '–'} | ${current.result.get(k) ?? '–'} |`),
       '',
-      "Where the time of a grant goes (this tree): the grant API call is two LiveKit server API requests (UpdateParticipant with the floor attribute and the permission, then MutePublishedTrack), after a GetParticipant; the SFU forwards the microphone as soon as the second one is applied, and the hub learns of the unmute by signalling (the 'told' row). The rest is the first audio after the unmute: the site's encoder restarting from a muted track, one hop through the SFU, the hub's jitter buffer and the detector (about 80 ms of tone). Nothing is negotiated on the path any more: the publication moved to the join (every site publishes its muted microphone and the hub subscribes to it then). What would move it further: one server request instead of three (the grant knows the track sid from the join; the attribute and the unmute could go in one UpdateParticipant if LiveKit accepted track mutes there), and, when the machine is saturated as here (the bots' WebRTC stacks take every core), more CPU for the SFU: on a real network each site is its own device.",
+      "Where the time of a grant goes (this tree, profiled in the run: the rows above time each LiveKit server request around fetch, the moment the site sees the floor on its own clock, and this process's event loop): when the meeting's monitor already knows the participant's role (it saw it join), a grant is two server requests, UpdateParticipant (the floor attribute and the permission) and then MutePublishedTrack (the server-side unmute); otherwise a GetParticipant comes first (the monitor of 147 participants had not yet seen one or two of the probe sites). The site unmutes its own microphone as soon as it sees the floor attribute, so the audio waits for UpdateParticipant and the signal to the site, and MutePublishedTrack runs beside it. Nothing is negotiated on the path: the publication moved to the join. The median grant is about half the baseline's. The tail is in the server requests themselves: single UpdateParticipant or MutePublishedTrack requests take up to 0.9–1.4 s, while this process's event loop stays under about 100 ms and livekit-server uses 14 % of one core; the site then sees the floor and the hub hears it promptly. The baseline makes its requests before the machine is saturated by the probe sites' muted encoders, and its tail is the publication. livekit-server handles both requests synchronously (RoomManager: it sets the state and signals the participant, no wait for the client), so the wait is for CPU somewhere on that path on a machine at 100 %. Giving every thread of livekit-server nice −10 (BENCH_MEDIA_SFU_NICE=-10) did not shorten it. What would move it: the simulated sites on other machines, so that this machine runs only the SFU, the app and the hub, as a real deployment does; with that, the remaining time would be the two requests (tens of ms idle) plus one network hop and the detector.",
     ].join('\n');
     console.log(body);
     writeBenchSection(
