@@ -1,5 +1,4 @@
-import { Types } from 'mongoose';
-import type { Model } from 'mongoose';
+import type { Model, Types } from 'mongoose';
 import { auditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { votingRolesByDefault } from '../contracts/meetings';
@@ -8,30 +7,31 @@ import type {
   InviteResult,
   MeetingRole,
   Participant,
-  Site,
   UpdateParticipantInput,
-  UpdateSiteInput,
 } from '../contracts/meetings';
-import { appError, conflict, notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { liveService } from '../live/live.service';
 import { UnitModel } from '../units/unit.model';
 import { unitService } from '../units/unit.service';
 import { UserModel } from '../users/user.model';
 import { userService } from '../users/user.service';
-import { isDuplicateKey, serializedUpdate } from '../write-serialization';
+import { isDuplicateKey } from '../write-serialization';
 import { requireAccess } from './meeting-access.service';
 import { MeetingModel } from './meeting.model';
-import type { MeetingLean } from './meeting.model';
-import { canManage } from './meeting.policy';
-import { isEditable, wrongState } from './meeting-state';
+import { siteOperatorsOfUnits, siteService } from './meeting-sites';
+import {
+  badField,
+  membershipChanged,
+  oid,
+  requireActiveUsers,
+  requireEditable,
+  syncMembership,
+} from './membership';
 import { ParticipantModel, participantKey } from './participant.model';
 import type { ParticipantLean } from './participant.model';
-import { SiteModel, operatorsOfSite } from './site.model';
-import type { SiteLean } from './site.model';
+import { SiteModel } from './site.model';
 
-const oid = (id: string): Types.ObjectId => new Types.ObjectId(id);
-const MANAGE_MESSAGE =
-  'Only the chair, the secretary or an administrator of the host unit may change who takes part.';
+export { syncMembership } from './membership';
 
 /** Inserts documents, skipping those a unique index refuses; returns how many went in. */
 async function insertIgnoringDuplicates(model: Model<never>, docs: object[]): Promise<number> {
@@ -43,19 +43,6 @@ async function insertIgnoringDuplicates(model: Model<never>, docs: object[]): Pr
     if (!isDuplicateKey(err)) throw err;
     const e = err as { insertedDocs?: unknown[]; result?: { insertedCount?: number } };
     return e.insertedDocs?.length ?? e.result?.insertedCount ?? 0;
-  }
-}
-
-function badField(path: string, message: string) {
-  return appError('validation_failed', 400, `Invalid input. ${path}: ${message}.`, {
-    issues: [{ path, message }],
-  });
-}
-
-async function requireEditable(actor: AuthUser, meetingId: string): Promise<void> {
-  const access = await requireAccess(actor, meetingId, canManage, MANAGE_MESSAGE);
-  if (!isEditable(access.state)) {
-    throw wrongState(access.state, 'changing who takes part', 'draft, scheduled or live');
   }
 }
 
@@ -89,109 +76,6 @@ async function presentParticipants(rows: ParticipantLean[]): Promise<Participant
   });
 }
 
-async function presentSites(rows: SiteLean[]): Promise<Site[]> {
-  const names = new Map(
-    (
-      await userService.getMany([
-        ...new Set(rows.flatMap((r) => operatorsOfSite(r).map((o) => o.toHexString()))),
-      ])
-    ).map((u) => [u.id, u.fullName]),
-  );
-  return rows.map((r) => {
-    const operators = operatorsOfSite(r).map((o) => ({
-      id: o.toHexString(),
-      fullName: names.get(o.toHexString()) ?? '',
-    }));
-    return {
-      id: r._id.toHexString(),
-      meetingId: r.meetingId.toHexString(),
-      unitId: r.unitId.toHexString(),
-      name: r.name,
-      level: r.level,
-      operatorId: operators[0]?.id ?? null,
-      operatorName: operators.length > 0 ? operators.map((o) => o.fullName).join(', ') : null,
-      operators,
-      invitedVia: r.invitedVia,
-      createdAt: r.createdAt.toISOString(),
-    };
-  });
-}
-
-/** The active users of each unit who hold the site_operator role, by unit id. */
-async function siteOperatorsOfUnits(
-  unitIds: Types.ObjectId[],
-): Promise<Map<string, Types.ObjectId[]>> {
-  const users = await UserModel.find(
-    { unitId: { $in: unitIds }, active: true, roles: 'site_operator' },
-    { _id: 1, unitId: 1 },
-  )
-    .sort({ _id: 1 })
-    .lean();
-  const byUnit = new Map<string, Types.ObjectId[]>();
-  for (const u of users) {
-    const key = u.unitId.toHexString();
-    byUnit.set(key, [...(byUnit.get(key) ?? []), u._id]);
-  }
-  return byUnit;
-}
-
-/** Checks that every id names an active user. @throws AppError 400 naming the first that does not. */
-async function requireActiveUsers(
-  ids: readonly string[],
-  pathOf: (index: number) => string,
-): Promise<void> {
-  if (ids.length === 0) return;
-  const found = await UserModel.find(
-    { _id: { $in: [...new Set(ids)].map(oid) }, active: true },
-    { _id: 1 },
-  ).lean();
-  const known = new Set(found.map((u) => u._id.toHexString()));
-  const missing = ids.findIndex((id) => !known.has(id));
-  if (missing >= 0) throw badField(pathOf(missing), 'no active user with this id');
-}
-
-/**
- * Rewrites the meeting's derived membership (memberIds, siteOperators) from its participants
- * and sites. Runs after every change of either; serialized with other writes of the meeting,
- * and each writer reads the lists afresh, so concurrent invitations all end up in it.
- */
-export async function syncMembership(meetingId: string): Promise<void> {
-  const mid = oid(meetingId);
-  await serializedUpdate<MeetingLean>(
-    MeetingModel,
-    mid,
-    async () => {
-      const [participants, sites] = await Promise.all([
-        ParticipantModel.find({ meetingId: mid }, { userId: 1 }).lean(),
-        SiteModel.find({ meetingId: mid }, { operatorId: 1, operatorIds: 1 }).lean(),
-      ]);
-      const members = new Map<string, Types.ObjectId>();
-      for (const p of participants) members.set(p.userId.toHexString(), p.userId);
-      const siteOperators: { siteId: Types.ObjectId; operatorId: Types.ObjectId }[] = [];
-      for (const site of sites) {
-        for (const operatorId of operatorsOfSite(site)) {
-          members.set(operatorId.toHexString(), operatorId);
-          siteOperators.push({ siteId: site._id, operatorId });
-        }
-      }
-      return { memberIds: [...members.values()], siteOperators };
-    },
-    `Meeting ${meetingId}`,
-  );
-}
-
-async function changed(actor: AuthUser, meetingId: string, action: string, after: unknown) {
-  await syncMembership(meetingId);
-  await auditService.append({
-    meetingId,
-    actor,
-    action,
-    target: { kind: 'meeting', id: meetingId },
-    after,
-  });
-  await liveService.publish(meetingId, 'participants.changed', { action });
-}
-
 /** A voting seat: a voting member and whoever attends in their place. */
 export interface VotingSeat {
   memberId: string;
@@ -222,6 +106,7 @@ export function seatsOf(
 
 /** Participants (people with a meeting role) and sites (bridge points with an operator). */
 export const participantService = {
+  ...siteService,
   /** Gives a person a role held by the meeting itself (chair, secretary), inviting them if needed. */
   async assignRole(meetingId: string, userId: string, role: MeetingRole): Promise<void> {
     await ParticipantModel.updateOne(
@@ -257,28 +142,6 @@ export const participantService = {
       .sort({ createdAt: 1, _id: 1 })
       .lean();
     return presentParticipants(rows);
-  },
-
-  /** @throws AppError 403/404 (access). */
-  async listSites(actor: AuthUser, meetingId: string): Promise<Site[]> {
-    await requireAccess(actor, meetingId);
-    const rows = await SiteModel.find({ meetingId: oid(meetingId) })
-      .sort({ name: 1 })
-      .lean();
-    return presentSites(rows);
-  },
-
-  /** Sites of a meeting as `GET /meetings/:id/sites` presents them, without access checks. */
-  async presentedSitesOf(meetingId: string): Promise<Site[]> {
-    const rows = await SiteModel.find({ meetingId: oid(meetingId) })
-      .sort({ name: 1 })
-      .lean();
-    return presentSites(rows);
-  },
-
-  /** Sites of a meeting without access checks (for other modules). */
-  async sitesOf(meetingId: string): Promise<SiteLean[]> {
-    return await SiteModel.find({ meetingId: oid(meetingId) }).lean();
   },
 
   /** Participants of a meeting without access checks (for other modules). */
@@ -383,7 +246,7 @@ export const participantService = {
       sitesAdded,
       skipped: requested - participantsAdded - sitesAdded,
     };
-    await changed(actor, meetingId, 'participants.invited', { ...input, ...result });
+    await membershipChanged(actor, meetingId, 'participants.invited', { ...input, ...result });
     return result;
   },
 
@@ -444,7 +307,7 @@ export const participantService = {
       );
     }
     await ParticipantModel.deleteOne({ _id: row._id });
-    await changed(actor, meetingId, 'participant.removed', { userId, role: row.role });
+    await membershipChanged(actor, meetingId, 'participant.removed', { userId, role: row.role });
   },
 
   /**
@@ -476,7 +339,7 @@ export const participantService = {
         siteId: member.siteId,
         substituteFor: member.userId,
       });
-      await changed(actor, meetingId, 'participant.substitute_added', {
+      await membershipChanged(actor, meetingId, 'participant.substitute_added', {
         memberId,
         substituteId,
         role: member.role,
@@ -487,57 +350,6 @@ export const participantService = {
       if (isDuplicateKey(err)) throw conflict('The substitute already takes part in this meeting.');
       throw err;
     }
-  },
-
-  /** @throws AppError 403/404, 409 (meeting over), 400 (unknown operator). */
-  async updateSite(
-    actor: AuthUser,
-    meetingId: string,
-    siteId: string,
-    input: UpdateSiteInput,
-  ): Promise<Site> {
-    await requireEditable(actor, meetingId);
-    const site = await SiteModel.findOne({ _id: oid(siteId), meetingId: oid(meetingId) });
-    if (!site) throw notFound(`Site ${siteId} of meeting ${meetingId}`);
-    if (input.operatorId !== undefined && input.operatorIds !== undefined) {
-      throw badField('body.operatorIds', 'give operatorIds or operatorId, not both');
-    }
-    const wanted =
-      input.operatorIds ??
-      (input.operatorId === undefined ? undefined : input.operatorId ? [input.operatorId] : []);
-    if (wanted) {
-      await requireActiveUsers(wanted, (i) =>
-        input.operatorIds ? `body.operatorIds.${i}` : 'body.operatorId',
-      );
-    }
-    const operatorsNow = () => operatorsOfSite(site).map((o) => o.toHexString());
-    const before = { operatorIds: operatorsNow(), name: site.name };
-    if (wanted) {
-      site.operatorIds = [...new Set(wanted)].map(oid);
-      site.operatorId = null;
-    }
-    if (input.name !== undefined) site.name = input.name;
-    await site.save();
-    await syncMembership(meetingId);
-    await auditService.append({
-      meetingId,
-      actor,
-      action: 'site.updated',
-      target: { kind: 'site', id: siteId },
-      before,
-      after: { operatorIds: operatorsNow(), name: site.name },
-    });
-    await liveService.publish(meetingId, 'participants.changed', {});
-    const [dto] = await presentSites([site.toObject()]);
-    return dto as Site;
-  },
-
-  /** @throws AppError 403/404, 409 (meeting over). */
-  async removeSite(actor: AuthUser, meetingId: string, siteId: string): Promise<void> {
-    await requireEditable(actor, meetingId);
-    const site = await SiteModel.findOneAndDelete({ _id: oid(siteId), meetingId: oid(meetingId) });
-    if (!site) throw notFound(`Site ${siteId} of meeting ${meetingId}`);
-    await changed(actor, meetingId, 'site.removed', { siteId, unitId: site.unitId.toHexString() });
   },
 
   /** Whether the meeting exists (for modules that check before writing). */
