@@ -223,9 +223,13 @@ async function measure(app: RunningApp, tree: AppTree): Promise<Result> {
       console.log(
         `  ${n} arrivals: p50 ${percentile(result.opened, 50).toFixed(0)} ms, p95 ${percentile(result.opened, 95).toFixed(0)} ms, ${result.failures.size ? [...result.failures].map(([k, v]) => `${v}× ${k}`).join(', ') : 'no failure'}`,
       );
-      if (n === Math.max(...STORMS)) {
+      const open = result.opened.length;
+      if (n === Math.max(...STORMS) && open === 0) {
+        // Nothing to fan out to (every arrival failed): say so instead of waiting out the timers.
         rss500Mb = rssMb(app.pid);
-        const open = result.opened.length;
+        console.log('  fan-out: no stream open, not measured');
+      } else if (n === Math.max(...STORMS)) {
+        rss500Mb = rssMb(app.pid);
         const latencies: number[] = [];
         for (let k = 0; k < CHANGES; k++) {
           const itemId = itemIds[(k + 1) % 2] as string;
