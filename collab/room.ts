@@ -55,7 +55,13 @@ export interface Sealed {
   diff: Uint8Array | null;
   replies: { conn: Connection; frame: Uint8Array }[];
   changes: ServerChange[];
+  /** The connections whose updates the commit applied. */
   origins: Set<Connection>;
+  /**
+   * Whether the commit also applied updates that came from no connection (another node's, or
+   * the database's on a reload, queued while structs were pending).
+   */
+  fromServer: boolean;
 }
 
 const EMPTY_UPDATE_MAX = 2;
@@ -284,6 +290,7 @@ export class Room implements ConnectionSink {
     this.queue = { updates: [], changes: [], step1: [] };
     this.queuedBytes = 0;
     const origins = new Set<Connection>();
+    let fromServer = false;
     let diff: Uint8Array | null = null;
     if (q.updates.length || q.changes.length) {
       this.captured = null;
@@ -292,6 +299,7 @@ export class Room implements ConnectionSink {
           try {
             Y.applyUpdate(this.doc, op.update);
             if (op.conn) origins.add(op.conn);
+            else fromServer = true;
           } catch (err) {
             op.conn?.fail(err as Error, CollabCloseCode.BAD_MESSAGE);
           }
@@ -317,7 +325,7 @@ export class Room implements ConnectionSink {
       this.inFlight = true;
       this.version++;
     }
-    return { room: this, diff, replies, changes: q.changes, origins };
+    return { room: this, diff, replies, changes: q.changes, origins, fromServer };
   }
 
   private takeCaptured(): Uint8Array | null {
@@ -340,7 +348,10 @@ export class Room implements ConnectionSink {
     if (sealed.diff) {
       this.inFlight = false;
       const frame = encodeSync(CollabSyncType.UPDATE, sealed.diff);
-      const only = sealed.origins.size === 1 && sealed.changes.length === 0;
+      // The diff is skipped only for a connection that sent everything in it: a diff that also
+      // holds another node's or the database's updates must reach every connection, or the one
+      // skipped misses those structs and stalls on everything that depends on them.
+      const only = sealed.origins.size === 1 && sealed.changes.length === 0 && !sealed.fromServer;
       const skip = only ? sealed.origins.values().next().value : undefined;
       for (const c of this.conns) if (c !== skip) c.send(frame);
       this.host.publishUpdate(this, sealed.diff);
