@@ -155,6 +155,12 @@ export class Room implements ConnectionSink {
     }
   }
 
+  /** Forgets structs and deletions waiting for content (a refused client update's). */
+  private dropPending(): void {
+    this.doc.store.pendingStructs = null;
+    this.doc.store.pendingDs = null;
+  }
+
   /** Structs waiting for missing dependencies: whatever completes them must be stored too. */
   private hasPending(): boolean {
     return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
@@ -296,11 +302,27 @@ export class Room implements ConnectionSink {
       this.captured = null;
       this.doc.transact(() => {
         for (const op of q.updates) {
+          // An honest client's update depends only on what its server has sent it.
+          const clean = op.conn !== null && !this.hasPending();
           try {
             Y.applyUpdate(this.doc, op.update);
+            if (op.conn && clean && this.hasPending()) {
+              // SECURITY: an update that leaves structs waiting for content this server never
+              // had is refused. Yjs would keep them pending and hand them to every new client
+              // in its sync answer, where they integrate: new clients would see text the
+              // connected ones never get. What of it did integrate stays, for everyone.
+              this.dropPending();
+              op.conn.fail(
+                new CollabProtocolError('update depends on content this server does not have'),
+                CollabCloseCode.BAD_MESSAGE,
+              );
+              continue;
+            }
             if (op.conn) origins.add(op.conn);
             else fromServer = true;
           } catch (err) {
+            // A malformed update may have left structs pending before it threw (see above).
+            if (clean) this.dropPending();
             op.conn?.fail(err as Error, CollabCloseCode.BAD_MESSAGE);
           }
         }

@@ -17,17 +17,18 @@ const oid = (): string =>
   Array.from({ length: 24 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
 /** A connection that records the frames sent to it. */
-function fakeConnection(): { conn: Connection; frames: Uint8Array[] } {
+function fakeConnection(): { conn: Connection; frames: Uint8Array[]; failures: Error[] } {
   const frames: Uint8Array[] = [];
+  const failures: Error[] = [];
   const conn = {
     awarenessIds: new Set<number>(),
     closed: false,
     canWrite: true,
     send: (frame: Uint8Array) => frames.push(frame),
     sendDeniedOnce: () => undefined,
-    fail: () => undefined,
+    fail: (err: Error) => failures.push(err),
   } as unknown as Connection;
-  return { conn, frames };
+  return { conn, frames, failures };
 }
 
 function room(): Room {
@@ -94,6 +95,43 @@ describe('collab room broadcast', () => {
     const bDoc = new Y.Doc();
     applyFrames(bDoc, b.frames);
     expect(text(bDoc)).toBe(text(r.doc));
+  });
+
+  it("refuses a client's update that waits for content the server never had: nothing stays pending for new clients", () => {
+    const r = room();
+    const a = fakeConnection();
+    const b = fakeConnection();
+    r.conns.add(a.conn);
+    r.conns.add(b.conn);
+    const other = new Y.Doc();
+    captureUpdate(other, () => other.getText('t').insert(0, 'abc'));
+    const dependent = captureUpdate(other, () => other.getText('t').insert(3, 'def'));
+    // A sends only the second half: it depends on structs this server does not have.
+    r.onMessage(a.conn, { kind: 'sync-update', update: dependent, step2: false });
+    commit(r);
+    expect(a.failures.map((e) => e.message)).toEqual([
+      'update depends on content this server does not have',
+    ]);
+    expect(r.doc.store.pendingStructs).toBeNull();
+    // A new client's sync answer holds what the connected clients hold, nothing more.
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(r.doc));
+    expect(text(fresh)).toBe('');
+    expect(fresh.store.pendingStructs).toBeNull();
+    // An honest update afterwards is served as before.
+    const bDoc = new Y.Doc();
+    r.onMessage(b.conn, {
+      kind: 'sync-update',
+      update: captureUpdate(bDoc, () => bDoc.getText('t').insert(0, 'Kết luận')),
+      step2: false,
+    });
+    const c = fakeConnection();
+    r.conns.add(c.conn);
+    commit(r);
+    expect(b.failures).toEqual([]);
+    const cDoc = new Y.Doc();
+    applyFrames(cDoc, c.frames);
+    expect(text(cDoc)).toBe('Kết luận');
   });
 
   it('does not echo a commit to the one client that sent all of it', () => {
